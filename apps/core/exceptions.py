@@ -1,0 +1,33 @@
+"""Domain errors raised by services. The API and the UI turn them into clear 4xx answers."""
+
+
+class DomainError(Exception):
+    """Base of every business-rule refusal. ``field`` names the input at fault, where there is one."""
+
+    status_code = 400
+    title = "Invalid request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotPermitted(DomainError):
+    status_code = 403
+    title = "Not permitted"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    title = "Conflict"
+
+
+class InvalidInput(DomainError):
+    status_code = 400
+    title = "Invalid input"

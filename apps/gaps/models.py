@@ -1,0 +1,205 @@
+"""Interoperability gaps (findings), their lifecycle, and the runs that compute them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from apps.core.models import TimeStamped, choices_check
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+
+class Rule(models.TextChoices):
+    QKD_DIVERGENCE = "qkd_divergence", "QKD/PQC divergence"
+    NO_COMMON_KEM = "no_common_kem", "No common KEM"
+    NO_COMMON_SIGNATURE = "no_common_signature", "No common signature"
+    HYBRID_CONFLICT = "hybrid_conflict", "Hybrid conflict"
+    TRANSITION_WINDOW = "transition_window", "Transition window"
+    STANDARD_NOT_READY = "standard_not_ready", "Standard not ready"
+    UNDECLARED_STANCE = "undeclared_stance", "Undeclared stance"
+    DEADLINE_RISK = "deadline_risk", "Deadline risk"
+    STALE_POSITION = "stale_position", "Stale or unsourced position"
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", "Critical"
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+    INFO = "info", "Info"
+
+
+SEVERITY_RANK = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    WAIVED = "waived", "Waived"
+    RESOLVED = "resolved", "Resolved"
+
+
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def visible_to(self, user: User) -> Self:
+        """Findings every evidence record of which ``user`` may see (``required_clearances`` lists the
+        coalitions of the restricted records behind it)."""
+        if user.sees_everything:
+            return self
+        return self.filter(required_clearances__contained_by=sorted(user.cleared_coalition_ids()))
+
+    def active(self) -> Self:
+        return self.exclude(status=FindingStatus.RESOLVED)
+
+
+class Finding(TimeStamped):
+    """A computed interoperability problem. ``key`` (rule + subjects + object) is its stable identity, so a
+    recompute updates it instead of duplicating it, and triage survives recomputes."""
+
+    key = models.CharField(max_length=200, unique=True)
+    rule = models.CharField(max_length=24, choices=Rule.choices)
+    nation_a = models.ForeignKey("nations.Nation", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    nation_b = models.ForeignKey("nations.Nation", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    coalition = models.ForeignKey(
+        "nations.Coalition", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    protocol = models.ForeignKey(
+        "standards.Protocol", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object = models.CharField(max_length=120, blank=True, help_text="What is missing or in conflict.")
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    score = models.PositiveSmallIntegerField(default=0, help_text="0-100; orders findings within a severity.")
+    years_left = models.DecimalField(max_digits=5, decimal_places=1, help_text="Years from evaluation to 2035-12-31.")
+    shared_coalitions = ArrayField(models.CharField(max_length=16), default=list, blank=True)
+    title = models.CharField(max_length=300)
+    explanation = models.TextField()
+    evidence = models.JSONField(default=list, help_text='[{"model": "positions.position", "id": 1, "label": "…"}]')
+    required_clearances = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    fingerprint = models.CharField(max_length=64, help_text="Hash of the computed content; changes mean 'updated'.")
+    status = models.CharField(max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    triage_reason = models.TextField(blank=True)
+    waiver_expires_on = models.DateField(null=True, blank=True)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "key"]
+        indexes = [
+            models.Index(fields=["rule", "status"], name="finding_rule_status_idx"),
+            models.Index(fields=["nation_a", "nation_b"], name="finding_pair_idx"),
+            models.Index(fields=["updated_at"], name="finding_updated_idx"),
+        ]
+        constraints = [
+            choices_check("rule", Rule, "finding_rule_valid"),
+            choices_check("severity", Severity, "finding_severity_valid"),
+            choices_check("status", FindingStatus, "finding_status_valid"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="finding_score_0_100"),
+            models.CheckConstraint(
+                condition=~Q(status="waived") | (Q(waiver_expires_on__isnull=False) & ~Q(triage_reason="")),
+                name="finding_waiver_has_reason_and_expiry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FindingEventKind(models.TextChoices):
+    OPENED = "opened", "Opened"
+    UPDATED = "updated", "Updated"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    WAIVED = "waived", "Waived"
+    WAIVER_LAPSED = "waiver_lapsed", "Waiver lapsed"
+    RESOLVED = "resolved", "Resolved"
+    REOPENED = "reopened", "Reopened"
+
+
+class FindingEvent(models.Model):
+    """One step in a finding's lifecycle: who (or which run), when, why, and what changed."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=FindingEventKind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    run = models.ForeignKey("gaps.GapRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["finding_id", "at", "id"]
+        constraints = [choices_check("kind", FindingEventKind, "finding_event_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RunTrigger(models.TextChoices):
+    CHANGE = "change", "Data changed"
+    SWEEP = "sweep", "Periodic sweep"
+    MANUAL = "manual", "Recompute now"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class GapRun(models.Model):
+    """One evaluation of the gap rules: what triggered it, its progress while running, what it found."""
+
+    trigger = models.CharField(max_length=8, choices=RunTrigger.choices)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    nation_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, help_text="Empty: every nation.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    nations_evaluated = models.PositiveIntegerField(default=0)
+    pairs_evaluated = models.PositiveIntegerField(default=0)
+    findings_opened = models.PositiveIntegerField(default=0)
+    findings_updated = models.PositiveIntegerField(default=0)
+    findings_resolved = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            choices_check("trigger", RunTrigger, "gap_run_trigger_valid"),
+            choices_check("status", RunStatus, "gap_run_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.trigger}, {self.status})"
+
+
+class RecomputeRequest(models.Model):
+    """A durable request to recompute the gaps of a nation (or of every nation, ``nation`` blank).
+
+    Written in the same transaction as the change that caused it, so a change is never without its
+    recompute even when the broker is down: the data, not the message, is the truth. A periodic task drains
+    the table."""
+
+    nation = models.ForeignKey("nations.Nation", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Recompute {self.nation_id or 'all'} ({self.reason})"

@@ -1,0 +1,96 @@
+"""Nations, coalitions and who belonged to which coalition when."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+from apps.core.dates import DatePrecision
+from apps.core.models import TimeStamped, choices_check
+
+
+class NationKind(models.TextChoices):
+    STATE = "state", "State"
+    BODY = "body", "Multinational body"
+
+
+class Nation(TimeStamped):
+    """A party that declares positions: a state (ISO 3166-1 alpha-2 code) or a multinational body speaking
+    for itself (EU, NATO, G7), which gap rules never treat as a state."""
+
+    code = models.CharField(max_length=8, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=8, choices=NationKind.choices, default=NationKind.STATE)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            choices_check("kind", NationKind, "nation_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind="state") | Q(code__regex=r"^[A-Z]{2}$"), name="nation_state_code_is_iso_alpha2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class CoalitionKind(models.TextChoices):
+    DEFENCE = "defence", "Defence alliance"
+    INTELLIGENCE = "intelligence", "Intelligence alliance"
+    SECURITY = "security", "Security partnership"
+    POLITICAL = "political", "Political union"
+    ECONOMIC = "economic", "Economic forum"
+
+
+class Coalition(TimeStamped):
+    """A named group of nations (NATO, EU, FVEY…). Records may be releasable only to its members."""
+
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=CoalitionKind.choices)
+    is_defence = models.BooleanField(default=False, help_text="A common-defence coalition raises gap severity.")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [choices_check("kind", CoalitionKind, "coalition_kind_valid")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def as_of(self, day: date) -> MembershipQuerySet:
+        """Memberships in force on ``day``. A blank join date means "member, since when not recorded"."""
+        return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day)).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=day)
+        )
+
+
+class Membership(TimeStamped):
+    """A nation's membership of a coalition, with the dates it began and (if it did) ended."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.PROTECT, related_name="memberships")
+    nation = models.ForeignKey(Nation, on_delete=models.PROTECT, related_name="memberships")
+    joined_on = models.DateField(null=True, blank=True)
+    joined_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    left_on = models.DateField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["coalition__code", "nation__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["coalition", "nation"], name="membership_unique"),
+            choices_check("joined_precision", DatePrecision, "membership_joined_precision_valid"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gt=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nation.code} in {self.coalition.code}"

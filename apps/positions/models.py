@@ -1,0 +1,225 @@
+"""What each nation has declared: its stance, its algorithm approvals and its dated milestones.
+
+Declarations are never overwritten. A new one supersedes the one in force (``superseded_at`` and
+``superseded_by`` are set on the old row, in the same transaction), so the history is the table itself and
+"what did Germany say in 2023" is one query (``as_of``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Self
+
+from django.db import models
+from django.db.models import Q
+
+from apps.core.dates import DatePrecision, PartialDate, partial
+from apps.core.models import choices_check
+from apps.core.releasability import Releasable, ReleasableQuerySet
+
+
+class Scope(models.TextChoices):
+    ALL = "all", "All systems"
+    NATIONAL_SECURITY_SYSTEMS = "national_security_systems", "National security systems"
+    GOVERNMENT = "government", "Government"
+    CRITICAL_INFRASTRUCTURE = "critical_infrastructure", "Critical infrastructure"
+
+
+class PqcStance(models.TextChoices):
+    ADOPT_MANDATED = "adopt_mandated", "Adoption mandated"
+    ADOPT_RECOMMENDED = "adopt_recommended", "Adoption recommended"
+    EVALUATING = "evaluating", "Evaluating"
+    OWN_ALGORITHMS = "own_algorithms", "Own algorithms"
+    UNDECLARED = "undeclared", "Undeclared"
+
+
+class QkdStance(models.TextChoices):
+    REJECTS = "rejects", "Rejects"
+    NOT_RECOMMENDED = "not_recommended", "Not recommended"
+    RESEARCH = "research", "Research only"
+    DEPLOYING = "deploying", "Deploying"
+    PROMOTES = "promotes", "Promotes"
+    UNDECLARED = "undeclared", "Undeclared"
+
+
+class HybridPolicy(models.TextChoices):
+    REQUIRED = "required", "Required"
+    RECOMMENDED = "recommended", "Recommended"
+    OPTIONAL = "optional", "Optional"
+    DISCOURAGED = "discouraged", "Discouraged"
+    FORBIDDEN = "forbidden", "Forbidden (pure PQC only)"
+    UNDECLARED = "undeclared", "Undeclared"
+
+
+class ApprovalStatus(models.TextChoices):
+    MANDATED = "mandated", "Mandated"
+    PREFERRED = "preferred", "Preferred"
+    APPROVED = "approved", "Approved"
+    TOLERATED = "tolerated", "Tolerated for transition"
+    DEPRECATED = "deprecated", "Deprecated"
+    DISALLOWED = "disallowed", "Disallowed"
+
+
+class MilestoneKind(models.TextChoices):
+    INVENTORY = "inventory", "Inventory done"
+    PLAN = "plan", "Migration plan"
+    START_MIGRATION = "start_migration", "Start of migration"
+    PRIORITY_SYSTEMS_DONE = "priority_systems_done", "Priority systems migrated"
+    COMPLETE = "complete", "Migration complete"
+    DEPRECATE_CLASSICAL = "deprecate_classical", "Classical deprecated"
+    DISALLOW_CLASSICAL = "disallow_classical", "Classical disallowed"
+    PREFER_PQC = "prefer_pqc", "PQC preferred"
+    EXCLUSIVE_PQC = "exclusive_pqc", "PQC exclusive"
+
+
+class DeclaredQuerySet(ReleasableQuerySet):
+    #: The fields that identify "the same thing declared again" for each model.
+    identity: tuple[str, ...] = ()
+
+    def current(self) -> Self:
+        return self.filter(superseded_at__isnull=True)
+
+    def as_of(self, day: date) -> Self:
+        """The declarations in force on ``day``: per identity, the newest declared on or before it (an
+        undated declaration counts as always in force). One query (PostgreSQL DISTINCT ON)."""
+        return (
+            self.filter(Q(declared_on__lte=day) | Q(declared_on__isnull=True))
+            .order_by(*self.identity, models.F("declared_on").desc(nulls_last=True), "-recorded_at", "-id")
+            .distinct(*self.identity)
+        )
+
+
+class Declared(Releasable):
+    """Common shape of a national declaration: who, for what scope, from which source, when declared and
+    recorded, and what superseded it."""
+
+    nation = models.ForeignKey("nations.Nation", on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=32, choices=Scope.choices, default=Scope.ALL)
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    declared_on = models.DateField(null=True, blank=True, help_text="When the source declared it; blank if undated.")
+    declared_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def declared(self) -> PartialDate | None:
+        return partial(self.declared_on, self.declared_precision)
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
+
+
+class PositionQuerySet(DeclaredQuerySet):
+    identity = ("nation_id", "scope")
+
+
+class Position(Declared):
+    """A nation's declared stance on PQC, QKD and hybrid use for one scope. ``undeclared`` is a real value:
+    the ally has said nothing."""
+
+    pqc_stance = models.CharField(max_length=20, choices=PqcStance.choices, default=PqcStance.UNDECLARED)
+    qkd_stance = models.CharField(max_length=20, choices=QkdStance.choices, default=QkdStance.UNDECLARED)
+    hybrid_policy = models.CharField(max_length=20, choices=HybridPolicy.choices, default=HybridPolicy.UNDECLARED)
+    algorithms_named = models.TextField(blank=True, help_text="The algorithms as the source names them.")
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nation__code", "scope", "-declared_on", "-recorded_at"]
+        indexes = [models.Index(fields=["nation", "scope", "declared_on"], name="position_as_of_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nation", "scope"], condition=Q(superseded_at__isnull=True), name="position_one_current"
+            ),
+            choices_check("scope", Scope, "position_scope_valid"),
+            choices_check("pqc_stance", PqcStance, "position_pqc_stance_valid"),
+            choices_check("qkd_stance", QkdStance, "position_qkd_stance_valid"),
+            choices_check("hybrid_policy", HybridPolicy, "position_hybrid_policy_valid"),
+            choices_check("declared_precision", DatePrecision, "position_declared_precision_valid"),
+            models.CheckConstraint(
+                condition=Q(superseded_by__isnull=True) | Q(superseded_at__isnull=False),
+                name="position_superseded_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nation_id} position ({self.scope}, {self.declared or 'undated'})"
+
+
+class ApprovalQuerySet(DeclaredQuerySet):
+    identity = ("nation_id", "algorithm_id", "parameter_set_id", "scope")
+
+
+class Approval(Declared):
+    """A nation's stance on one algorithm (all its parameter sets) or on one parameter set, for a scope."""
+
+    algorithm = models.ForeignKey("algorithms.Algorithm", on_delete=models.PROTECT, related_name="approvals")
+    parameter_set = models.ForeignKey(
+        "algorithms.ParameterSet", on_delete=models.PROTECT, null=True, blank=True, related_name="approvals"
+    )
+    status = models.CharField(max_length=12, choices=ApprovalStatus.choices)
+    until = models.DateField(null=True, blank=True, help_text="Last day the status holds, if the source says.")
+
+    objects = ApprovalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nation__code", "scope", "algorithm__name", "parameter_set__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nation", "algorithm", "parameter_set", "scope"],
+                condition=Q(superseded_at__isnull=True),
+                nulls_distinct=False,
+                name="approval_one_current",
+            ),
+            choices_check("scope", Scope, "approval_scope_valid"),
+            choices_check("status", ApprovalStatus, "approval_status_valid"),
+            choices_check("declared_precision", DatePrecision, "approval_declared_precision_valid"),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.parameter_set.name if self.parameter_set_id else self.algorithm.name
+        return f"{subject}: {self.status}"
+
+
+class MilestoneQuerySet(DeclaredQuerySet):
+    identity = ("nation_id", "kind", "scope", "title")
+
+
+class Milestone(Declared):
+    """A dated national target (plan, priority systems migrated, classical disallowed…). ``scope`` is the
+    normalised class the gap rules use; ``scope_text`` keeps the source's own wording."""
+
+    kind = models.CharField(max_length=24, choices=MilestoneKind.choices)
+    title = models.CharField(max_length=300)
+    target_on = models.DateField()
+    target_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    scope_text = models.CharField(max_length=300, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nation__code", "target_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nation", "kind", "scope", "title"],
+                condition=Q(superseded_at__isnull=True),
+                name="milestone_one_current",
+            ),
+            choices_check("scope", Scope, "milestone_scope_valid"),
+            choices_check("kind", MilestoneKind, "milestone_kind_valid"),
+            choices_check("target_precision", DatePrecision, "milestone_target_precision_valid"),
+            choices_check("declared_precision", DatePrecision, "milestone_declared_precision_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.target})"
+
+    @property
+    def target(self) -> PartialDate:
+        return PartialDate(self.target_on, self.target_precision)

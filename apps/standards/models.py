@@ -1,0 +1,158 @@
+"""Standards work: bodies, protocols, documents, and each document's status over time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+from apps.core.dates import DatePrecision, PartialDate, partial
+from apps.core.models import TimeStamped, choices_check
+
+
+class Lifecycle(models.TextChoices):
+    """The small common lifecycle every body's own status word maps onto (for the gap rules)."""
+
+    DRAFT = "draft", "Draft"
+    ADOPTED = "adopted", "Adopted"
+    FINAL = "final", "Final"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+LIFECYCLE_RANK = {Lifecycle.WITHDRAWN: 0, Lifecycle.DRAFT: 1, Lifecycle.ADOPTED: 2, Lifecycle.FINAL: 3}
+
+# Each body's own status words, mapped onto the common lifecycle. An unknown word stops the loader rather
+# than being guessed at.
+STATUS_LIFECYCLE: dict[str, Lifecycle] = {
+    "individual_draft": Lifecycle.DRAFT,
+    "draft": Lifecycle.DRAFT,
+    "rg_draft": Lifecycle.DRAFT,
+    "in_development": Lifecycle.DRAFT,
+    "wg_draft": Lifecycle.ADOPTED,
+    "wg_last_call": Lifecycle.ADOPTED,
+    "post_wglc_status_unconfirmed": Lifecycle.ADOPTED,
+    "submitted_to_iesg": Lifecycle.ADOPTED,
+    "ietf_last_call": Lifecycle.ADOPTED,
+    "iesg_review": Lifecycle.ADOPTED,
+    "rfc_editor_queue": Lifecycle.ADOPTED,
+    "auth48": Lifecycle.ADOPTED,
+    "auth48_rfc_number_assigned": Lifecycle.ADOPTED,
+    "rfc": Lifecycle.FINAL,
+    "published": Lifecycle.FINAL,
+    "expired": Lifecycle.WITHDRAWN,
+    "withdrawn": Lifecycle.WITHDRAWN,
+}
+
+
+class Hybrid(models.TextChoices):
+    YES = "yes", "Hybrid"
+    NO = "no", "Pure"
+    BOTH = "both", "Both"
+
+
+class StandardsBody(TimeStamped):
+    """A standards development organisation (IETF, ITU-T, ETSI, ISO/IEC…)."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "standards bodies"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Protocol(TimeStamped):
+    """A protocol or format that must carry the algorithms (TLS, IKEv2, SSH, X.509…)."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class WorkItem(TimeStamped):
+    """One document at one body for one protocol, the algorithms it covers, and whether it is hybrid.
+    Its status lives in ``WorkItemStatus`` rows, never overwritten."""
+
+    body = models.ForeignKey(StandardsBody, on_delete=models.PROTECT, related_name="work_items")
+    identifier = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="work_items")
+    protocol_label = models.CharField(max_length=40, blank=True, help_text="The protocol as the source names it.")
+    algorithms = models.ManyToManyField("algorithms.Algorithm", blank=True, related_name="work_items")
+    algorithms_text = models.TextField(blank=True, help_text="The algorithms as the source lists them.")
+    hybrid = models.CharField(max_length=4, choices=Hybrid.choices, blank=True)
+    expected_completion_on = models.DateField(null=True, blank=True)
+    expected_completion_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["body__code", "identifier"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "identifier"], name="work_item_unique_per_body"),
+            models.CheckConstraint(condition=Q(hybrid__in=[*Hybrid.values, ""]), name="work_item_hybrid_valid"),
+            choices_check("expected_completion_precision", DatePrecision, "work_item_expected_precision_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.code} {self.identifier}"
+
+    @property
+    def expected_completion(self) -> PartialDate | None:
+        return partial(self.expected_completion_on, self.expected_completion_precision)
+
+
+class WorkItemStatusQuerySet(models.QuerySet["WorkItemStatus"]):
+    def as_of(self, day: date) -> WorkItemStatusQuerySet:
+        """Each work item's status in force on ``day``: one row per item (PostgreSQL DISTINCT ON)."""
+        return (
+            self.filter(Q(status_on__lte=day) | Q(status_on__isnull=True))
+            .order_by("work_item_id", models.F("status_on").desc(nulls_last=True), "-recorded_at", "-id")
+            .distinct("work_item_id")
+        )
+
+
+class WorkItemStatus(models.Model):
+    """A work item's status from a date on, in the body's own words and mapped onto the common lifecycle."""
+
+    work_item = models.ForeignKey(WorkItem, on_delete=models.PROTECT, related_name="statuses")
+    status = models.CharField(max_length=60)
+    lifecycle = models.CharField(max_length=10, choices=Lifecycle.choices)
+    status_on = models.DateField(null=True, blank=True)
+    status_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = WorkItemStatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["work_item_id", "-status_on", "-recorded_at"]
+        verbose_name_plural = "work item statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_item", "status", "status_on"], nulls_distinct=False, name="work_item_status_unique"
+            ),
+            choices_check("lifecycle", Lifecycle, "work_item_status_lifecycle_valid"),
+            choices_check("status_precision", DatePrecision, "work_item_status_precision_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} ({self.status_date or 'undated'})"
+
+    @property
+    def status_date(self) -> PartialDate | None:
+        return partial(self.status_on, self.status_precision)
