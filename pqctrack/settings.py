@@ -166,7 +166,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
-    "drain-recompute-requests": {"task": "apps.gaps.tasks.drain_recompute_requests", "schedule": timedelta(seconds=30)},
+    "drain-recompute-requests": {
+        "task": "apps.gaps.tasks.drain_recompute_requests",
+        "schedule": timedelta(seconds=30),
+    },
     "full-sweep-nightly": {"task": "apps.gaps.tasks.full_sweep", "schedule": crontab(hour=2, minute=0)},
 }
 # Eager mode is for tests that do not exercise the broker; the worker tests turn it off.

@@ -25,9 +25,7 @@ class User(AbstractUser):
     system) may write for."""
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PLANNER)
-    nation = models.ForeignKey(
-        "nations.Nation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    nation = models.ForeignKey("nations.Nation", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     liaison_for = models.ManyToManyField("nations.Nation", blank=True, related_name="liaison_officers")
 
     class Meta:
@@ -49,7 +47,9 @@ class User(AbstractUser):
                 cache[day] = frozenset()
             else:
                 cache[day] = frozenset(
-                    Membership.objects.as_of(day).filter(nation_id=self.nation_id).values_list("coalition_id", flat=True)
+                    Membership.objects.as_of(day)
+                    .filter(nation_id=self.nation_id)
+                    .values_list("coalition_id", flat=True)
                 )
         return cache[day]
 

@@ -29,5 +29,11 @@ class Conflict(DomainError):
 
 
 class InvalidInput(DomainError):
+    """Bad input. ``errors`` maps each field at fault to its messages."""
+
     status_code = 400
     title = "Invalid input"
+
+    def __init__(self, message: str, *, field: str | None = None, errors: dict[str, list[str]] | None = None):
+        super().__init__(message, field=field)
+        self.errors = errors or ({field: [message]} if field else {})

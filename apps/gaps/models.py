@@ -34,7 +34,13 @@ class Severity(models.TextChoices):
     INFO = "info", "Info"
 
 
-SEVERITY_RANK = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+SEVERITY_RANK = {
+    Severity.INFO: 0,
+    Severity.LOW: 1,
+    Severity.MEDIUM: 2,
+    Severity.HIGH: 3,
+    Severity.CRITICAL: 4,
+}
 
 
 class FindingStatus(models.TextChoices):
@@ -160,9 +166,7 @@ class GapRun(models.Model):
 
     trigger = models.CharField(max_length=8, choices=RunTrigger.choices)
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    requested_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     nation_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, help_text="Empty: every nation.")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

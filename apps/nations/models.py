@@ -29,7 +29,8 @@ class Nation(TimeStamped):
         constraints = [
             choices_check("kind", NationKind, "nation_kind_valid"),
             models.CheckConstraint(
-                condition=~Q(kind="state") | Q(code__regex=r"^[A-Z]{2}$"), name="nation_state_code_is_iso_alpha2"
+                condition=~Q(kind="state") | Q(code__regex=r"^[A-Z]{2}$"),
+                name="nation_state_code_is_iso_alpha2",
             ),
         ]
 

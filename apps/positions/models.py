@@ -135,7 +135,9 @@ class Position(Declared):
         indexes = [models.Index(fields=["nation", "scope", "declared_on"], name="position_as_of_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["nation", "scope"], condition=Q(superseded_at__isnull=True), name="position_one_current"
+                fields=["nation", "scope"],
+                condition=Q(superseded_at__isnull=True),
+                name="position_one_current",
             ),
             choices_check("scope", Scope, "position_scope_valid"),
             choices_check("pqc_stance", PqcStance, "position_pqc_stance_valid"),

@@ -133,9 +133,7 @@ class WorkItemStatus(models.Model):
     status_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     objects = WorkItemStatusQuerySet.as_manager()
 
@@ -144,7 +142,9 @@ class WorkItemStatus(models.Model):
         verbose_name_plural = "work item statuses"
         constraints = [
             models.UniqueConstraint(
-                fields=["work_item", "status", "status_on"], nulls_distinct=False, name="work_item_status_unique"
+                fields=["work_item", "status", "status_on"],
+                nulls_distinct=False,
+                name="work_item_status_unique",
             ),
             choices_check("lifecycle", Lifecycle, "work_item_status_lifecycle_valid"),
             choices_check("status_precision", DatePrecision, "work_item_status_precision_valid"),

@@ -6,68 +6,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sources', '0001_initial'),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Algorithm',
+            name="Algorithm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('aliases', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=80), blank=True, default=list, size=None)),
-                ('family', models.CharField(blank=True, max_length=120)),
-                ('kind', models.CharField(choices=[('kem', 'Key establishment (KEM)'), ('signature', 'Signature'), ('stateful_signature', 'Stateful signature')], max_length=20)),
-                ('quantum_vulnerable', models.BooleanField(default=False, help_text='A classical scheme being retired.')),
-                ('standard', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(blank=True, help_text="The standard's own status word.", max_length=80)),
-                ('status_on', models.DateField(blank=True, null=True)),
-                ('status_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('security_categories', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveSmallIntegerField(), blank=True, default=list, size=None)),
-                ('security_note', models.CharField(blank=True, help_text='Where categories do not apply.', max_length=300)),
-                ('parameter_sets_text', models.TextField(blank=True, help_text='The parameter sets as the source lists them.')),
-                ('note', models.TextField(blank=True)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=80, unique=True)),
+                (
+                    "aliases",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=80), blank=True, default=list, size=None
+                    ),
+                ),
+                ("family", models.CharField(blank=True, max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kem", "Key establishment (KEM)"),
+                            ("signature", "Signature"),
+                            ("stateful_signature", "Stateful signature"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "quantum_vulnerable",
+                    models.BooleanField(default=False, help_text="A classical scheme being retired."),
+                ),
+                ("standard", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(blank=True, help_text="The standard's own status word.", max_length=80),
+                ),
+                ("status_on", models.DateField(blank=True, null=True)),
+                (
+                    "status_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "security_categories",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.PositiveSmallIntegerField(), blank=True, default=list, size=None
+                    ),
+                ),
+                (
+                    "security_note",
+                    models.CharField(blank=True, help_text="Where categories do not apply.", max_length=300),
+                ),
+                (
+                    "parameter_sets_text",
+                    models.TextField(blank=True, help_text="The parameter sets as the source lists them."),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ParameterSet',
+            name="ParameterSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('security_category', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('algorithm', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parameter_sets', to='algorithms.algorithm')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("security_category", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "algorithm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parameter_sets",
+                        to="algorithms.algorithm",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['algorithm__name', 'security_category', 'name'],
+                "ordering": ["algorithm__name", "security_category", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='algorithm',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['kem', 'signature', 'stateful_signature'])), name='algorithm_kind_valid'),
+            model_name="algorithm",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["kem", "signature", "stateful_signature"])),
+                name="algorithm_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='algorithm',
-            constraint=models.CheckConstraint(condition=models.Q(('status_precision__in', ['year', 'month', 'day'])), name='algorithm_status_precision_valid'),
+            model_name="algorithm",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status_precision__in", ["year", "month", "day"])),
+                name="algorithm_status_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='algorithm',
-            constraint=models.CheckConstraint(condition=models.Q(('security_categories__contained_by', [1, 2, 3, 4, 5])), name='algorithm_security_categories_1_to_5'),
+            model_name="algorithm",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("security_categories__contained_by", [1, 2, 3, 4, 5])),
+                name="algorithm_security_categories_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='parameterset',
-            constraint=models.CheckConstraint(condition=models.Q(('security_category__isnull', True), models.Q(('security_category__gte', 1), ('security_category__lte', 5)), _connector='OR'), name='parameter_set_category_1_to_5'),
+            model_name="parameterset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("security_category__isnull", True),
+                    models.Q(("security_category__gte", 1), ("security_category__lte", 5)),
+                    _connector="OR",
+                ),
+                name="parameter_set_category_1_to_5",
+            ),
         ),
     ]

@@ -5,34 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField()),
-                ('txid', models.BigIntegerField()),
-                ('db_user', models.TextField()),
-                ('table_name', models.TextField()),
-                ('operation', models.TextField()),
-                ('row_id', models.TextField(null=True)),
-                ('actor_id', models.BigIntegerField(null=True)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('reason', models.TextField()),
-                ('old_data', models.JSONField(null=True)),
-                ('new_data', models.JSONField(null=True)),
-                ('changed_fields', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), null=True, size=None)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("txid", models.BigIntegerField()),
+                ("db_user", models.TextField()),
+                ("table_name", models.TextField()),
+                ("operation", models.TextField()),
+                ("row_id", models.TextField(null=True)),
+                ("actor_id", models.BigIntegerField(null=True)),
+                ("source_id", models.BigIntegerField(null=True)),
+                ("reason", models.TextField()),
+                ("old_data", models.JSONField(null=True)),
+                ("new_data", models.JSONField(null=True)),
+                (
+                    "changed_fields",
+                    django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), null=True, size=None),
+                ),
             ],
             options={
-                'db_table': 'audit_event',
-                'ordering': ['-occurred_at', '-id'],
-                'managed': False,
+                "db_table": "audit_event",
+                "ordering": ["-occurred_at", "-id"],
+                "managed": False,
             },
         ),
     ]

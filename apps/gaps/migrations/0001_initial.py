@@ -7,145 +7,400 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('nations', '0001_initial'),
-        ('standards', '0001_initial'),
+        ("nations", "0001_initial"),
+        ("standards", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('key', models.CharField(max_length=200, unique=True)),
-                ('rule', models.CharField(choices=[('qkd_divergence', 'QKD/PQC divergence'), ('no_common_kem', 'No common KEM'), ('no_common_signature', 'No common signature'), ('hybrid_conflict', 'Hybrid conflict'), ('transition_window', 'Transition window'), ('standard_not_ready', 'Standard not ready'), ('undeclared_stance', 'Undeclared stance'), ('deadline_risk', 'Deadline risk'), ('stale_position', 'Stale or unsourced position')], max_length=24)),
-                ('object', models.CharField(blank=True, help_text='What is missing or in conflict.', max_length=120)),
-                ('severity', models.CharField(choices=[('critical', 'Critical'), ('high', 'High'), ('medium', 'Medium'), ('low', 'Low'), ('info', 'Info')], max_length=8)),
-                ('score', models.PositiveSmallIntegerField(default=0, help_text='0-100; orders findings within a severity.')),
-                ('years_left', models.DecimalField(decimal_places=1, help_text='Years from evaluation to 2035-12-31.', max_digits=5)),
-                ('shared_coalitions', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=16), blank=True, default=list, size=None)),
-                ('title', models.CharField(max_length=300)),
-                ('explanation', models.TextField()),
-                ('evidence', models.JSONField(default=list, help_text='[{"model": "positions.position", "id": 1, "label": "…"}]')),
-                ('required_clearances', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list, size=None)),
-                ('fingerprint', models.CharField(help_text="Hash of the computed content; changes mean 'updated'.", max_length=64)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('waived', 'Waived'), ('resolved', 'Resolved')], default='open', max_length=12)),
-                ('triage_reason', models.TextField(blank=True)),
-                ('waiver_expires_on', models.DateField(blank=True, null=True)),
-                ('first_seen_at', models.DateTimeField()),
-                ('last_seen_at', models.DateTimeField()),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('coalition', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.coalition')),
-                ('nation_a', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
-                ('nation_b', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
-                ('protocol', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='standards.protocol')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("key", models.CharField(max_length=200, unique=True)),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("qkd_divergence", "QKD/PQC divergence"),
+                            ("no_common_kem", "No common KEM"),
+                            ("no_common_signature", "No common signature"),
+                            ("hybrid_conflict", "Hybrid conflict"),
+                            ("transition_window", "Transition window"),
+                            ("standard_not_ready", "Standard not ready"),
+                            ("undeclared_stance", "Undeclared stance"),
+                            ("deadline_risk", "Deadline risk"),
+                            ("stale_position", "Stale or unsourced position"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "object",
+                    models.CharField(blank=True, help_text="What is missing or in conflict.", max_length=120),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("critical", "Critical"),
+                            ("high", "High"),
+                            ("medium", "Medium"),
+                            ("low", "Low"),
+                            ("info", "Info"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(default=0, help_text="0-100; orders findings within a severity."),
+                ),
+                (
+                    "years_left",
+                    models.DecimalField(
+                        decimal_places=1, help_text="Years from evaluation to 2035-12-31.", max_digits=5
+                    ),
+                ),
+                (
+                    "shared_coalitions",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=16), blank=True, default=list, size=None
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("explanation", models.TextField()),
+                (
+                    "evidence",
+                    models.JSONField(
+                        default=list, help_text='[{"model": "positions.position", "id": 1, "label": "…"}]'
+                    ),
+                ),
+                (
+                    "required_clearances",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.BigIntegerField(), blank=True, default=list, size=None
+                    ),
+                ),
+                (
+                    "fingerprint",
+                    models.CharField(help_text="Hash of the computed content; changes mean 'updated'.", max_length=64),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("acknowledged", "Acknowledged"),
+                            ("waived", "Waived"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("triage_reason", models.TextField(blank=True)),
+                ("waiver_expires_on", models.DateField(blank=True, null=True)),
+                ("first_seen_at", models.DateTimeField()),
+                ("last_seen_at", models.DateTimeField()),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "coalition",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.coalition",
+                    ),
+                ),
+                (
+                    "nation_a",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.nation",
+                    ),
+                ),
+                (
+                    "nation_b",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.nation",
+                    ),
+                ),
+                (
+                    "protocol",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="standards.protocol",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'key'],
+                "ordering": ["-score", "key"],
             },
         ),
         migrations.CreateModel(
-            name='GapRun',
+            name="GapRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(choices=[('change', 'Data changed'), ('sweep', 'Periodic sweep'), ('manual', 'Recompute now')], max_length=8)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('nation_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list, help_text='Empty: every nation.', size=None)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('progress_done', models.PositiveIntegerField(default=0)),
-                ('progress_total', models.PositiveIntegerField(default=0)),
-                ('nations_evaluated', models.PositiveIntegerField(default=0)),
-                ('pairs_evaluated', models.PositiveIntegerField(default=0)),
-                ('findings_opened', models.PositiveIntegerField(default=0)),
-                ('findings_updated', models.PositiveIntegerField(default=0)),
-                ('findings_resolved', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("change", "Data changed"),
+                            ("sweep", "Periodic sweep"),
+                            ("manual", "Recompute now"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "nation_ids",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.BigIntegerField(),
+                        blank=True,
+                        default=list,
+                        help_text="Empty: every nation.",
+                        size=None,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("progress_done", models.PositiveIntegerField(default=0)),
+                ("progress_total", models.PositiveIntegerField(default=0)),
+                ("nations_evaluated", models.PositiveIntegerField(default=0)),
+                ("pairs_evaluated", models.PositiveIntegerField(default=0)),
+                ("findings_opened", models.PositiveIntegerField(default=0)),
+                ("findings_updated", models.PositiveIntegerField(default=0)),
+                ("findings_resolved", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='FindingEvent',
+            name="FindingEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Opened'), ('updated', 'Updated'), ('acknowledged', 'Acknowledged'), ('waived', 'Waived'), ('waiver_lapsed', 'Waiver lapsed'), ('resolved', 'Resolved'), ('reopened', 'Reopened')], max_length=16)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('from_status', models.CharField(blank=True, max_length=12)),
-                ('to_status', models.CharField(blank=True, max_length=12)),
-                ('reason', models.TextField(blank=True)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='gaps.finding')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='gaps.gaprun')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Opened"),
+                            ("updated", "Updated"),
+                            ("acknowledged", "Acknowledged"),
+                            ("waived", "Waived"),
+                            ("waiver_lapsed", "Waiver lapsed"),
+                            ("resolved", "Resolved"),
+                            ("reopened", "Reopened"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("from_status", models.CharField(blank=True, max_length=12)),
+                ("to_status", models.CharField(blank=True, max_length=12)),
+                ("reason", models.TextField(blank=True)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="gaps.finding"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="gaps.gaprun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['finding_id', 'at', 'id'],
+                "ordering": ["finding_id", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RecomputeRequest',
+            name="RecomputeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('nation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='nations.nation')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="nations.nation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'id'],
+                "ordering": ["requested_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['rule', 'status'], name='finding_rule_status_idx'),
+            model_name="finding",
+            index=models.Index(fields=["rule", "status"], name="finding_rule_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['nation_a', 'nation_b'], name='finding_pair_idx'),
+            model_name="finding",
+            index=models.Index(fields=["nation_a", "nation_b"], name="finding_pair_idx"),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['updated_at'], name='finding_updated_idx'),
+            model_name="finding",
+            index=models.Index(fields=["updated_at"], name="finding_updated_idx"),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('rule__in', ['qkd_divergence', 'no_common_kem', 'no_common_signature', 'hybrid_conflict', 'transition_window', 'standard_not_ready', 'undeclared_stance', 'deadline_risk', 'stale_position'])), name='finding_rule_valid'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "rule__in",
+                        [
+                            "qkd_divergence",
+                            "no_common_kem",
+                            "no_common_signature",
+                            "hybrid_conflict",
+                            "transition_window",
+                            "standard_not_ready",
+                            "undeclared_stance",
+                            "deadline_risk",
+                            "stale_position",
+                        ],
+                    )
+                ),
+                name="finding_rule_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__in', ['critical', 'high', 'medium', 'low', 'info'])), name='finding_severity_valid'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__in", ["critical", "high", "medium", "low", "info"])),
+                name="finding_severity_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'acknowledged', 'waived', 'resolved'])), name='finding_status_valid'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "acknowledged", "waived", "resolved"])),
+                name="finding_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('score__lte', 100)), name='finding_score_0_100'),
+            model_name="finding",
+            constraint=models.CheckConstraint(condition=models.Q(("score__lte", 100)), name="finding_score_0_100"),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'waived'), _negated=True), models.Q(('waiver_expires_on__isnull', False), models.Q(('triage_reason', ''), _negated=True)), _connector='OR'), name='finding_waiver_has_reason_and_expiry'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "waived"), _negated=True),
+                    models.Q(("waiver_expires_on__isnull", False), models.Q(("triage_reason", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="finding_waiver_has_reason_and_expiry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gaprun',
-            constraint=models.CheckConstraint(condition=models.Q(('trigger__in', ['change', 'sweep', 'manual'])), name='gap_run_trigger_valid'),
+            model_name="gaprun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("trigger__in", ["change", "sweep", "manual"])),
+                name="gap_run_trigger_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gaprun',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'succeeded', 'failed'])), name='gap_run_status_valid'),
+            model_name="gaprun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["queued", "running", "succeeded", "failed"])),
+                name="gap_run_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='findingevent',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['opened', 'updated', 'acknowledged', 'waived', 'waiver_lapsed', 'resolved', 'reopened'])), name='finding_event_kind_valid'),
+            model_name="findingevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "opened",
+                            "updated",
+                            "acknowledged",
+                            "waived",
+                            "waiver_lapsed",
+                            "resolved",
+                            "reopened",
+                        ],
+                    )
+                ),
+                name="finding_event_kind_valid",
+            ),
         ),
     ]

@@ -5,60 +5,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Coalition',
+            name="Coalition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=16, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('defence', 'Defence alliance'), ('intelligence', 'Intelligence alliance'), ('security', 'Security partnership'), ('political', 'Political union'), ('economic', 'Economic forum')], max_length=16)),
-                ('is_defence', models.BooleanField(default=False, help_text='A common-defence coalition raises gap severity.')),
-                ('note', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=16, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("defence", "Defence alliance"),
+                            ("intelligence", "Intelligence alliance"),
+                            ("security", "Security partnership"),
+                            ("political", "Political union"),
+                            ("economic", "Economic forum"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "is_defence",
+                    models.BooleanField(default=False, help_text="A common-defence coalition raises gap severity."),
+                ),
+                ("note", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['defence', 'intelligence', 'security', 'political', 'economic'])), name='coalition_kind_valid')],
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["defence", "intelligence", "security", "political", "economic"])
+                        ),
+                        name="coalition_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Nation',
+            name="Nation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=8, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('state', 'State'), ('body', 'Multinational body')], default='state', max_length=8)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=8, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("state", "State"), ("body", "Multinational body")],
+                        default="state",
+                        max_length=8,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['state', 'body'])), name='nation_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'state'), _negated=True), ('code__regex', '^[A-Z]{2}$'), _connector='OR'), name='nation_state_code_is_iso_alpha2')],
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["state", "body"])), name="nation_kind_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "state"), _negated=True),
+                            ("code__regex", "^[A-Z]{2}$"),
+                            _connector="OR",
+                        ),
+                        name="nation_state_code_is_iso_alpha2",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('joined_on', models.DateField(blank=True, null=True)),
-                ('joined_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('left_on', models.DateField(blank=True, null=True)),
-                ('coalition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='nations.coalition')),
-                ('nation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='nations.nation')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("joined_on", models.DateField(blank=True, null=True)),
+                (
+                    "joined_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("left_on", models.DateField(blank=True, null=True)),
+                (
+                    "coalition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="nations.coalition",
+                    ),
+                ),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="nations.nation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['coalition__code', 'nation__code'],
-                'constraints': [models.UniqueConstraint(fields=('coalition', 'nation'), name='membership_unique'), models.CheckConstraint(condition=models.Q(('joined_precision__in', ['year', 'month', 'day'])), name='membership_joined_precision_valid'), models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('joined_on__isnull', True), ('left_on__gt', models.F('joined_on')), _connector='OR'), name='membership_left_after_joined')],
+                "ordering": ["coalition__code", "nation__code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("coalition", "nation"), name="membership_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("joined_precision__in", ["year", "month", "day"])),
+                        name="membership_joined_precision_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("left_on__isnull", True),
+                            ("joined_on__isnull", True),
+                            ("left_on__gt", models.F("joined_on")),
+                            _connector="OR",
+                        ),
+                        name="membership_left_after_joined",
+                    ),
+                ],
             },
         ),
     ]

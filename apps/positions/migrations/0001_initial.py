@@ -6,92 +6,541 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('algorithms', '0001_initial'),
-        ('nations', '0001_initial'),
-        ('sources', '0001_initial'),
+        ("algorithms", "0001_initial"),
+        ("nations", "0001_initial"),
+        ("sources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('all', 'All systems'), ('national_security_systems', 'National security systems'), ('government', 'Government'), ('critical_infrastructure', 'Critical infrastructure')], default='all', max_length=32)),
-                ('declared_on', models.DateField(blank=True, help_text='When the source declared it; blank if undated.', null=True)),
-                ('declared_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('mandated', 'Mandated'), ('preferred', 'Preferred'), ('approved', 'Approved'), ('tolerated', 'Tolerated for transition'), ('deprecated', 'Deprecated'), ('disallowed', 'Disallowed')], max_length=12)),
-                ('until', models.DateField(blank=True, help_text='Last day the status holds, if the source says.', null=True)),
-                ('algorithm', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='algorithms.algorithm')),
-                ('nation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
-                ('parameter_set', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='algorithms.parameterset')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('releasability', models.ForeignKey(blank=True, help_text='Blank: public. Otherwise releasable only to members of this coalition.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.coalition')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.source')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='positions.approval')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("all", "All systems"),
+                            ("national_security_systems", "National security systems"),
+                            ("government", "Government"),
+                            ("critical_infrastructure", "Critical infrastructure"),
+                        ],
+                        default="all",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "declared_on",
+                    models.DateField(blank=True, help_text="When the source declared it; blank if undated.", null=True),
+                ),
+                (
+                    "declared_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("mandated", "Mandated"),
+                            ("preferred", "Preferred"),
+                            ("approved", "Approved"),
+                            ("tolerated", "Tolerated for transition"),
+                            ("deprecated", "Deprecated"),
+                            ("disallowed", "Disallowed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "until",
+                    models.DateField(blank=True, help_text="Last day the status holds, if the source says.", null=True),
+                ),
+                (
+                    "algorithm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approvals",
+                        to="algorithms.algorithm",
+                    ),
+                ),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="nations.nation"
+                    ),
+                ),
+                (
+                    "parameter_set",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approvals",
+                        to="algorithms.parameterset",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "releasability",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Blank: public. Otherwise releasable only to members of this coalition.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.coalition",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="positions.approval",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['nation__code', 'scope', 'algorithm__name', 'parameter_set__name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('nation', 'algorithm', 'parameter_set', 'scope'), name='approval_one_current', nulls_distinct=False), models.CheckConstraint(condition=models.Q(('scope__in', ['all', 'national_security_systems', 'government', 'critical_infrastructure'])), name='approval_scope_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['mandated', 'preferred', 'approved', 'tolerated', 'deprecated', 'disallowed'])), name='approval_status_valid'), models.CheckConstraint(condition=models.Q(('declared_precision__in', ['year', 'month', 'day'])), name='approval_declared_precision_valid')],
+                "ordering": ["nation__code", "scope", "algorithm__name", "parameter_set__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("superseded_at__isnull", True)),
+                        fields=("nation", "algorithm", "parameter_set", "scope"),
+                        name="approval_one_current",
+                        nulls_distinct=False,
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "scope__in",
+                                ["all", "national_security_systems", "government", "critical_infrastructure"],
+                            )
+                        ),
+                        name="approval_scope_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "status__in",
+                                [
+                                    "mandated",
+                                    "preferred",
+                                    "approved",
+                                    "tolerated",
+                                    "deprecated",
+                                    "disallowed",
+                                ],
+                            )
+                        ),
+                        name="approval_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("declared_precision__in", ["year", "month", "day"])),
+                        name="approval_declared_precision_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('all', 'All systems'), ('national_security_systems', 'National security systems'), ('government', 'Government'), ('critical_infrastructure', 'Critical infrastructure')], default='all', max_length=32)),
-                ('declared_on', models.DateField(blank=True, help_text='When the source declared it; blank if undated.', null=True)),
-                ('declared_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('kind', models.CharField(choices=[('inventory', 'Inventory done'), ('plan', 'Migration plan'), ('start_migration', 'Start of migration'), ('priority_systems_done', 'Priority systems migrated'), ('complete', 'Migration complete'), ('deprecate_classical', 'Classical deprecated'), ('disallow_classical', 'Classical disallowed'), ('prefer_pqc', 'PQC preferred'), ('exclusive_pqc', 'PQC exclusive')], max_length=24)),
-                ('title', models.CharField(max_length=300)),
-                ('target_on', models.DateField()),
-                ('target_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('scope_text', models.CharField(blank=True, max_length=300)),
-                ('nation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('releasability', models.ForeignKey(blank=True, help_text='Blank: public. Otherwise releasable only to members of this coalition.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.coalition')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.source')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='positions.milestone')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("all", "All systems"),
+                            ("national_security_systems", "National security systems"),
+                            ("government", "Government"),
+                            ("critical_infrastructure", "Critical infrastructure"),
+                        ],
+                        default="all",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "declared_on",
+                    models.DateField(blank=True, help_text="When the source declared it; blank if undated.", null=True),
+                ),
+                (
+                    "declared_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("inventory", "Inventory done"),
+                            ("plan", "Migration plan"),
+                            ("start_migration", "Start of migration"),
+                            ("priority_systems_done", "Priority systems migrated"),
+                            ("complete", "Migration complete"),
+                            ("deprecate_classical", "Classical deprecated"),
+                            ("disallow_classical", "Classical disallowed"),
+                            ("prefer_pqc", "PQC preferred"),
+                            ("exclusive_pqc", "PQC exclusive"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("target_on", models.DateField()),
+                (
+                    "target_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("scope_text", models.CharField(blank=True, max_length=300)),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="nations.nation"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "releasability",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Blank: public. Otherwise releasable only to members of this coalition.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.coalition",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="positions.milestone",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['nation__code', 'target_on', 'kind'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('nation', 'kind', 'scope', 'title'), name='milestone_one_current'), models.CheckConstraint(condition=models.Q(('scope__in', ['all', 'national_security_systems', 'government', 'critical_infrastructure'])), name='milestone_scope_valid'), models.CheckConstraint(condition=models.Q(('kind__in', ['inventory', 'plan', 'start_migration', 'priority_systems_done', 'complete', 'deprecate_classical', 'disallow_classical', 'prefer_pqc', 'exclusive_pqc'])), name='milestone_kind_valid'), models.CheckConstraint(condition=models.Q(('target_precision__in', ['year', 'month', 'day'])), name='milestone_target_precision_valid'), models.CheckConstraint(condition=models.Q(('declared_precision__in', ['year', 'month', 'day'])), name='milestone_declared_precision_valid')],
+                "ordering": ["nation__code", "target_on", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("superseded_at__isnull", True)),
+                        fields=("nation", "kind", "scope", "title"),
+                        name="milestone_one_current",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "scope__in",
+                                ["all", "national_security_systems", "government", "critical_infrastructure"],
+                            )
+                        ),
+                        name="milestone_scope_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "inventory",
+                                    "plan",
+                                    "start_migration",
+                                    "priority_systems_done",
+                                    "complete",
+                                    "deprecate_classical",
+                                    "disallow_classical",
+                                    "prefer_pqc",
+                                    "exclusive_pqc",
+                                ],
+                            )
+                        ),
+                        name="milestone_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("target_precision__in", ["year", "month", "day"])),
+                        name="milestone_target_precision_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("declared_precision__in", ["year", "month", "day"])),
+                        name="milestone_declared_precision_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('all', 'All systems'), ('national_security_systems', 'National security systems'), ('government', 'Government'), ('critical_infrastructure', 'Critical infrastructure')], default='all', max_length=32)),
-                ('declared_on', models.DateField(blank=True, help_text='When the source declared it; blank if undated.', null=True)),
-                ('declared_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('pqc_stance', models.CharField(choices=[('adopt_mandated', 'Adoption mandated'), ('adopt_recommended', 'Adoption recommended'), ('evaluating', 'Evaluating'), ('own_algorithms', 'Own algorithms'), ('undeclared', 'Undeclared')], default='undeclared', max_length=20)),
-                ('qkd_stance', models.CharField(choices=[('rejects', 'Rejects'), ('not_recommended', 'Not recommended'), ('research', 'Research only'), ('deploying', 'Deploying'), ('promotes', 'Promotes'), ('undeclared', 'Undeclared')], default='undeclared', max_length=20)),
-                ('hybrid_policy', models.CharField(choices=[('required', 'Required'), ('recommended', 'Recommended'), ('optional', 'Optional'), ('discouraged', 'Discouraged'), ('forbidden', 'Forbidden (pure PQC only)'), ('undeclared', 'Undeclared')], default='undeclared', max_length=20)),
-                ('algorithms_named', models.TextField(blank=True, help_text='The algorithms as the source names them.')),
-                ('nation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('releasability', models.ForeignKey(blank=True, help_text='Blank: public. Otherwise releasable only to members of this coalition.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.coalition')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.source')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='positions.position')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("all", "All systems"),
+                            ("national_security_systems", "National security systems"),
+                            ("government", "Government"),
+                            ("critical_infrastructure", "Critical infrastructure"),
+                        ],
+                        default="all",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "declared_on",
+                    models.DateField(blank=True, help_text="When the source declared it; blank if undated.", null=True),
+                ),
+                (
+                    "declared_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "pqc_stance",
+                    models.CharField(
+                        choices=[
+                            ("adopt_mandated", "Adoption mandated"),
+                            ("adopt_recommended", "Adoption recommended"),
+                            ("evaluating", "Evaluating"),
+                            ("own_algorithms", "Own algorithms"),
+                            ("undeclared", "Undeclared"),
+                        ],
+                        default="undeclared",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "qkd_stance",
+                    models.CharField(
+                        choices=[
+                            ("rejects", "Rejects"),
+                            ("not_recommended", "Not recommended"),
+                            ("research", "Research only"),
+                            ("deploying", "Deploying"),
+                            ("promotes", "Promotes"),
+                            ("undeclared", "Undeclared"),
+                        ],
+                        default="undeclared",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "hybrid_policy",
+                    models.CharField(
+                        choices=[
+                            ("required", "Required"),
+                            ("recommended", "Recommended"),
+                            ("optional", "Optional"),
+                            ("discouraged", "Discouraged"),
+                            ("forbidden", "Forbidden (pure PQC only)"),
+                            ("undeclared", "Undeclared"),
+                        ],
+                        default="undeclared",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "algorithms_named",
+                    models.TextField(blank=True, help_text="The algorithms as the source names them."),
+                ),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="nations.nation"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "releasability",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Blank: public. Otherwise releasable only to members of this coalition.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.coalition",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="positions.position",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['nation__code', 'scope', '-declared_on', '-recorded_at'],
-                'indexes': [models.Index(fields=['nation', 'scope', 'declared_on'], name='position_as_of_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('nation', 'scope'), name='position_one_current'), models.CheckConstraint(condition=models.Q(('scope__in', ['all', 'national_security_systems', 'government', 'critical_infrastructure'])), name='position_scope_valid'), models.CheckConstraint(condition=models.Q(('pqc_stance__in', ['adopt_mandated', 'adopt_recommended', 'evaluating', 'own_algorithms', 'undeclared'])), name='position_pqc_stance_valid'), models.CheckConstraint(condition=models.Q(('qkd_stance__in', ['rejects', 'not_recommended', 'research', 'deploying', 'promotes', 'undeclared'])), name='position_qkd_stance_valid'), models.CheckConstraint(condition=models.Q(('hybrid_policy__in', ['required', 'recommended', 'optional', 'discouraged', 'forbidden', 'undeclared'])), name='position_hybrid_policy_valid'), models.CheckConstraint(condition=models.Q(('declared_precision__in', ['year', 'month', 'day'])), name='position_declared_precision_valid'), models.CheckConstraint(condition=models.Q(('superseded_by__isnull', True), ('superseded_at__isnull', False), _connector='OR'), name='position_superseded_has_time')],
+                "ordering": ["nation__code", "scope", "-declared_on", "-recorded_at"],
+                "indexes": [models.Index(fields=["nation", "scope", "declared_on"], name="position_as_of_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("superseded_at__isnull", True)),
+                        fields=("nation", "scope"),
+                        name="position_one_current",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "scope__in",
+                                ["all", "national_security_systems", "government", "critical_infrastructure"],
+                            )
+                        ),
+                        name="position_scope_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "pqc_stance__in",
+                                [
+                                    "adopt_mandated",
+                                    "adopt_recommended",
+                                    "evaluating",
+                                    "own_algorithms",
+                                    "undeclared",
+                                ],
+                            )
+                        ),
+                        name="position_pqc_stance_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "qkd_stance__in",
+                                [
+                                    "rejects",
+                                    "not_recommended",
+                                    "research",
+                                    "deploying",
+                                    "promotes",
+                                    "undeclared",
+                                ],
+                            )
+                        ),
+                        name="position_qkd_stance_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "hybrid_policy__in",
+                                [
+                                    "required",
+                                    "recommended",
+                                    "optional",
+                                    "discouraged",
+                                    "forbidden",
+                                    "undeclared",
+                                ],
+                            )
+                        ),
+                        name="position_hybrid_policy_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("declared_precision__in", ["year", "month", "day"])),
+                        name="position_declared_precision_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("superseded_by__isnull", True), ("superseded_at__isnull", False), _connector="OR"
+                        ),
+                        name="position_superseded_has_time",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,33 +4,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('authority', models.CharField(blank=True, max_length=300)),
-                ('document', models.TextField(blank=True)),
-                ('url', models.URLField(blank=True, help_text='Where the fact was confirmed.', max_length=600)),
-                ('primary_url', models.URLField(blank=True, help_text="The issuing body's own document.", max_length=600)),
-                ('primary_seen', models.CharField(blank=True, choices=[('yes', 'Official page seen'), ('no', 'Official page known, not seen'), ('', 'Not recorded')], default='', max_length=3)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('published_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('verified', models.BooleanField(default=False)),
-                ('note', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("key", models.CharField(editable=False, max_length=64, unique=True)),
+                ("authority", models.CharField(blank=True, max_length=300)),
+                ("document", models.TextField(blank=True)),
+                (
+                    "url",
+                    models.URLField(blank=True, help_text="Where the fact was confirmed.", max_length=600),
+                ),
+                (
+                    "primary_url",
+                    models.URLField(blank=True, help_text="The issuing body's own document.", max_length=600),
+                ),
+                (
+                    "primary_seen",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Official page seen"),
+                            ("no", "Official page known, not seen"),
+                            ("", "Not recorded"),
+                        ],
+                        default="",
+                        max_length=3,
+                    ),
+                ),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "published_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("verified", models.BooleanField(default=False)),
+                ("note", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-published_on', 'authority'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('primary_seen__in', ['yes', 'no', ''])), name='source_primary_seen_valid'), models.CheckConstraint(condition=models.Q(('published_precision__in', ['year', 'month', 'day'])), name='source_published_precision_valid')],
+                "ordering": ["-published_on", "authority"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("primary_seen__in", ["yes", "no", ""])),
+                        name="source_primary_seen_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("published_precision__in", ["year", "month", "day"])),
+                        name="source_published_precision_valid",
+                    ),
+                ],
             },
         ),
     ]

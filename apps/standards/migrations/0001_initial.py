@@ -6,106 +6,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('algorithms', '0001_initial'),
-        ('sources', '0001_initial'),
+        ("algorithms", "0001_initial"),
+        ("sources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Protocol',
+            name="Protocol",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=120)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='StandardsBody',
+            name="StandardsBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=120)),
             ],
             options={
-                'verbose_name_plural': 'standards bodies',
-                'ordering': ['code'],
+                "verbose_name_plural": "standards bodies",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='WorkItem',
+            name="WorkItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('identifier', models.CharField(max_length=200)),
-                ('title', models.CharField(max_length=300)),
-                ('protocol_label', models.CharField(blank=True, help_text='The protocol as the source names it.', max_length=40)),
-                ('algorithms_text', models.TextField(blank=True, help_text='The algorithms as the source lists them.')),
-                ('hybrid', models.CharField(blank=True, choices=[('yes', 'Hybrid'), ('no', 'Pure'), ('both', 'Both')], max_length=4)),
-                ('expected_completion_on', models.DateField(blank=True, null=True)),
-                ('expected_completion_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('note', models.TextField(blank=True)),
-                ('algorithms', models.ManyToManyField(blank=True, related_name='work_items', to='algorithms.algorithm')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_items', to='standards.standardsbody')),
-                ('protocol', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_items', to='standards.protocol')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("identifier", models.CharField(max_length=200)),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "protocol_label",
+                    models.CharField(blank=True, help_text="The protocol as the source names it.", max_length=40),
+                ),
+                (
+                    "algorithms_text",
+                    models.TextField(blank=True, help_text="The algorithms as the source lists them."),
+                ),
+                (
+                    "hybrid",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Hybrid"), ("no", "Pure"), ("both", "Both")],
+                        max_length=4,
+                    ),
+                ),
+                ("expected_completion_on", models.DateField(blank=True, null=True)),
+                (
+                    "expected_completion_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "algorithms",
+                    models.ManyToManyField(blank=True, related_name="work_items", to="algorithms.algorithm"),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="work_items",
+                        to="standards.standardsbody",
+                    ),
+                ),
+                (
+                    "protocol",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="work_items",
+                        to="standards.protocol",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['body__code', 'identifier'],
+                "ordering": ["body__code", "identifier"],
             },
         ),
         migrations.CreateModel(
-            name='WorkItemStatus',
+            name="WorkItemStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(max_length=60)),
-                ('lifecycle', models.CharField(choices=[('draft', 'Draft'), ('adopted', 'Adopted'), ('final', 'Final'), ('withdrawn', 'Withdrawn')], max_length=10)),
-                ('status_on', models.DateField(blank=True, null=True)),
-                ('status_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.source')),
-                ('work_item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statuses', to='standards.workitem')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("status", models.CharField(max_length=60)),
+                (
+                    "lifecycle",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("adopted", "Adopted"),
+                            ("final", "Final"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("status_on", models.DateField(blank=True, null=True)),
+                (
+                    "status_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
+                (
+                    "work_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statuses",
+                        to="standards.workitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'work item statuses',
-                'ordering': ['work_item_id', '-status_on', '-recorded_at'],
+                "verbose_name_plural": "work item statuses",
+                "ordering": ["work_item_id", "-status_on", "-recorded_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='workitem',
-            constraint=models.UniqueConstraint(fields=('body', 'identifier'), name='work_item_unique_per_body'),
+            model_name="workitem",
+            constraint=models.UniqueConstraint(fields=("body", "identifier"), name="work_item_unique_per_body"),
         ),
         migrations.AddConstraint(
-            model_name='workitem',
-            constraint=models.CheckConstraint(condition=models.Q(('hybrid__in', ['yes', 'no', 'both', ''])), name='work_item_hybrid_valid'),
+            model_name="workitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hybrid__in", ["yes", "no", "both", ""])), name="work_item_hybrid_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workitem',
-            constraint=models.CheckConstraint(condition=models.Q(('expected_completion_precision__in', ['year', 'month', 'day'])), name='work_item_expected_precision_valid'),
+            model_name="workitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("expected_completion_precision__in", ["year", "month", "day"])),
+                name="work_item_expected_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workitemstatus',
-            constraint=models.UniqueConstraint(fields=('work_item', 'status', 'status_on'), name='work_item_status_unique', nulls_distinct=False),
+            model_name="workitemstatus",
+            constraint=models.UniqueConstraint(
+                fields=("work_item", "status", "status_on"),
+                name="work_item_status_unique",
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workitemstatus',
-            constraint=models.CheckConstraint(condition=models.Q(('lifecycle__in', ['draft', 'adopted', 'final', 'withdrawn'])), name='work_item_status_lifecycle_valid'),
+            model_name="workitemstatus",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("lifecycle__in", ["draft", "adopted", "final", "withdrawn"])),
+                name="work_item_status_lifecycle_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workitemstatus',
-            constraint=models.CheckConstraint(condition=models.Q(('status_precision__in', ['year', 'month', 'day'])), name='work_item_status_precision_valid'),
+            model_name="workitemstatus",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status_precision__in", ["year", "month", "day"])),
+                name="work_item_status_precision_valid",
+            ),
         ),
     ]

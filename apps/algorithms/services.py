@@ -1,0 +1,49 @@
+"""Curating the algorithm catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.accounts.permissions import ensure_can_curate_catalogue
+from apps.algorithms.models import Algorithm, ParameterSet
+from apps.audit.context import attribute
+from apps.core.services import update_if_changed, validate
+from apps.gaps.services import request_recompute
+from apps.sources.models import Source
+
+
+@transaction.atomic
+def algorithm_upsert(*, name: str, actor: User | None, source: Source | None, **values: Any) -> Algorithm:
+    """Create the algorithm ``name`` or bring it up to date; ``values`` are Algorithm fields."""
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, source=source, reason=f"algorithm {name}")
+    values["source"] = source
+    algorithm = Algorithm.objects.select_for_update().filter(name=name).first()
+    if algorithm is None:
+        algorithm = Algorithm(name=name, **values)
+        validate(algorithm)
+        algorithm.save()
+    elif update_if_changed(algorithm, values):
+        request_recompute(nation_ids=None, reason=f"algorithm {name} changed")
+    return algorithm
+
+
+@transaction.atomic
+def parameter_set_upsert(
+    *, algorithm: Algorithm, name: str, security_category: int | None, note: str = "", actor: User | None
+) -> ParameterSet:
+    """Create the parameter set ``name`` of ``algorithm`` or bring its category and note up to date."""
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, reason=f"parameter set {name}")
+    values = {"algorithm": algorithm, "security_category": security_category, "note": note}
+    parameter_set = ParameterSet.objects.select_for_update().filter(name=name).first()
+    if parameter_set is None:
+        parameter_set = ParameterSet(name=name, **values)
+        validate(parameter_set)
+        parameter_set.save()
+    elif update_if_changed(parameter_set, values):
+        request_recompute(nation_ids=None, reason=f"parameter set {name} changed")
+    return parameter_set

@@ -1,0 +1,68 @@
+"""Writing nations, coalitions and memberships."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.accounts.permissions import ensure_can_curate_catalogue
+from apps.audit.context import attribute
+from apps.core.dates import DatePrecision, PartialDate
+from apps.core.services import update_if_changed, validate
+from apps.gaps.services import request_recompute
+from apps.nations.models import Coalition, Membership, Nation, NationKind
+
+
+@transaction.atomic
+def nation_upsert(*, code: str, name: str, kind: str = NationKind.STATE, actor: User | None) -> Nation:
+    """Create the nation ``code`` or bring its name and kind up to date."""
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, reason=f"nation {code}")
+    nation = Nation.objects.select_for_update().filter(code=code).first()
+    if nation is None:
+        nation = Nation(code=code, name=name, kind=kind)
+        validate(nation)
+        nation.save()
+    else:
+        update_if_changed(nation, {"name": name, "kind": kind})
+    return nation
+
+
+@transaction.atomic
+def coalition_upsert(
+    *, code: str, name: str, kind: str, is_defence: bool, note: str = "", actor: User | None
+) -> Coalition:
+    """Create the coalition ``code`` or bring its details up to date."""
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, reason=f"coalition {code}")
+    values = {"name": name, "kind": kind, "is_defence": is_defence, "note": note}
+    coalition = Coalition.objects.select_for_update().filter(code=code).first()
+    if coalition is None:
+        coalition = Coalition(code=code, **values)
+        validate(coalition)
+        coalition.save()
+    elif update_if_changed(coalition, values):
+        request_recompute(nation_ids=None, reason=f"coalition {code} changed")
+    return coalition
+
+
+@transaction.atomic
+def membership_set(
+    *, coalition: Coalition, nation: Nation, joined: PartialDate | None = None, actor: User | None
+) -> Membership:
+    """Record that ``nation`` belongs to ``coalition`` (since ``joined``, where known)."""
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, reason=f"membership {nation.code} in {coalition.code}")
+    values = {
+        "joined_on": joined.value if joined else None,
+        "joined_precision": joined.precision if joined else DatePrecision.DAY,
+    }
+    membership = Membership.objects.select_for_update().filter(coalition=coalition, nation=nation).first()
+    if membership is None:
+        membership = Membership(coalition=coalition, nation=nation, **values)
+        validate(membership)
+        membership.save()
+    elif not update_if_changed(membership, values):
+        return membership
+    request_recompute(nation_ids=[nation.pk], reason=f"membership {nation.code} in {coalition.code} changed")
+    return membership

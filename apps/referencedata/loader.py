@@ -1,0 +1,432 @@
+"""Loading the shipped reference data (``fixtures/*.csv``) through the services.
+
+The whole load is one transaction: a malformed row raises ``ReferenceDataError`` naming the file, row and
+field, and nothing of that load is written. Services write only what differs, so loading the same files
+twice changes nothing; a changed row supersedes the record it changes, and the history keeps both."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from apps.accounts.models import User
+from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
+from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
+from apps.audit.models import AuditEvent
+from apps.core.dates import DatePrecision
+from apps.core.exceptions import DomainError
+from apps.nations.models import Coalition, CoalitionKind, Nation, NationKind
+from apps.nations.services import coalition_upsert, membership_set, nation_upsert
+from apps.positions.models import ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
+from apps.positions.services import approval_set, milestone_set, position_declare
+from apps.referencedata.rows import ReferenceDataError, Row, read_rows
+from apps.sources.models import PrimarySeen, Source
+from apps.sources.services import source_record
+from apps.standards.models import Hybrid
+from apps.standards.services import body_upsert, protocol_upsert, work_item_status_record, work_item_upsert
+
+DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "fixtures"
+T = TypeVar("T")
+
+
+@dataclass
+class LoadReport:
+    """What a load read and how many row changes it made (counted from the audit trail)."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    changes: int = 0
+
+    def __str__(self) -> str:
+        read = ", ".join(f"{count} {name}" for name, count in self.rows.items())
+        return f"Read {read}; {self.changes} row changes written."
+
+
+def load_reference(directory: Path = DEFAULT_DIRECTORY, *, actor: User | None = None) -> LoadReport:
+    """Load every shipped file in ``directory`` in one transaction and report what changed."""
+    loader = _Loader(directory, actor)
+    with transaction.atomic():
+        loader.run()
+        loader.report.changes = AuditEvent.objects.filter(txid=_current_txid()).count()
+    return loader.report
+
+
+def _current_txid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT txid_current()")
+        return int(cursor.fetchone()[0])
+
+
+class _Loader:
+    def __init__(self, directory: Path, actor: User | None) -> None:
+        self.directory = directory
+        self.actor = actor
+        self.report = LoadReport()
+        self.coalitions: dict[str, Coalition] = {}
+        self.nations: dict[str, Nation] = {}
+        self.position_rows: dict[str, Row] = {}
+
+    def run(self) -> None:
+        self.load_coalitions()
+        self.load_nations_and_memberships()
+        self.load_algorithms()
+        self.load_parameter_sets()
+        self.load_standards_work()
+        self.load_positions()
+        self.load_approvals()
+        self.load_milestones()
+
+    def rows(self, name: str, columns: list[str]) -> list[Row]:
+        path = self.directory / name
+        if not path.exists():
+            raise ReferenceDataError(name, 0, "-", f"file not found in {self.directory}")
+        rows = list(read_rows(path, columns))
+        self.report.rows[name.removesuffix(".csv")] = len(rows)
+        return rows
+
+    def write(self, row: Row, action: Callable[[], T], field_map: dict[str, str] | None = None) -> T:
+        """Run a service for ``row``, naming the row (and the file's column) in any refusal."""
+        try:
+            return action()
+        except DomainError as exc:
+            fields = list(getattr(exc, "errors", {}) or {}) or [exc.field or "-"]
+            column = (field_map or {}).get(fields[0], fields[0])
+            raise row.error(column, exc.message) from None
+
+    def source(self, row: Row, *, authority: str = "", document: str = "", published_field: str = "") -> Source:
+        return self.write(
+            row,
+            lambda: source_record(
+                authority=authority,
+                document=document,
+                url=row.text("source_url"),
+                primary_url=row.text("primary_url"),
+                primary_seen=row.choice("primary_seen", PrimarySeen, blank_as=""),
+                published=row.date(published_field) if published_field else None,
+                verified=row.yes_no("verified"),
+                note=row.text("note"),
+            ),
+            {"url": "source_url"},
+        )
+
+    def coalition(self, row: Row, field_name: str, code: str) -> Coalition:
+        try:
+            return self.coalitions[code]
+        except KeyError:
+            raise row.error(field_name, f"unknown coalition {code!r}") from None
+
+    def nation(self, row: Row, code: str) -> Nation:
+        try:
+            return self.nations[code]
+        except KeyError:
+            raise row.error("code", f"unknown nation {code!r} (not in national_positions.csv)") from None
+
+    # -- the files, in dependency order ---------------------------------------------------------------
+
+    def load_coalitions(self) -> None:
+        for row in self.rows("coalitions.csv", ["code", "name", "kind", "is_defence", "note"]):
+            code = row.required("code")
+            self.coalitions[code] = self.write(
+                row,
+                lambda row=row, code=code: coalition_upsert(
+                    code=code,
+                    name=row.required("name"),
+                    kind=row.choice("kind", CoalitionKind),
+                    is_defence=row.yes_no("is_defence"),
+                    note=row.text("note"),
+                    actor=self.actor,
+                ),
+            )
+
+    def load_nations_and_memberships(self) -> None:
+        rows = self.rows("national_positions.csv", ["code", "name", "groups"])
+        for row in rows:
+            code = row.required("code")
+            if code in self.position_rows:
+                raise row.error("code", f"{code} appears twice")
+            self.position_rows[code] = row
+            kind = NationKind.BODY if code in self.coalitions else NationKind.STATE
+            self.nations[code] = self.write(
+                row,
+                lambda row=row, code=code, kind=kind: nation_upsert(
+                    code=code, name=row.required("name"), kind=kind, actor=self.actor
+                ),
+            )
+        joined = {
+            (row.required("coalition"), row.required("code")): row
+            for row in self.rows("membership_dates.csv", ["coalition", "code", "joined"])
+        }
+        for row in rows:
+            nation = self.nations[row.required("code")]
+            for group in row.items("groups"):
+                coalition = self.coalition(row, "groups", group)
+                date_row = joined.pop((group, nation.code), None)
+                when = date_row.date("joined") if date_row else None
+                self.write(
+                    row,
+                    lambda c=coalition, n=nation, w=when: membership_set(
+                        coalition=c, nation=n, joined=w, actor=self.actor
+                    ),
+                )
+        for (group, code), row in joined.items():
+            raise row.error("code", f"{code} is not listed as a member of {group} in national_positions.csv")
+
+    def load_algorithms(self) -> None:
+        columns = [
+            "name",
+            "family",
+            "kind",
+            "standard",
+            "status",
+            "status_date",
+            "security_categories",
+            "parameter_sets",
+            "source_url",
+            "verified",
+            "note",
+            "primary_url",
+            "primary_seen",
+            "quantum_vulnerable",
+            "aliases",
+        ]
+        for row in self.rows("algorithms.csv", columns):
+            categories_text = row.text("security_categories")
+            categories = (
+                [int(c) for c in row.items("security_categories")]
+                if re.fullmatch(r"[1-5](;[1-5])*", categories_text)
+                else []
+            )
+            source = self.source(row, document=row.text("standard"))
+            self.write(
+                row,
+                lambda row=row, source=source, categories=categories, text=categories_text: algorithm_upsert(
+                    name=row.required("name"),
+                    actor=self.actor,
+                    source=source,
+                    aliases=row.items("aliases"),
+                    family=row.text("family"),
+                    kind=row.choice("kind", AlgorithmKind),
+                    quantum_vulnerable=row.yes_no("quantum_vulnerable"),
+                    standard=row.text("standard"),
+                    status=row.text("status"),
+                    status_on=(d := row.date("status_date")) and d.value,
+                    status_precision=d.precision if d else DatePrecision.DAY,
+                    security_categories=categories,
+                    security_note="" if categories else text,
+                    parameter_sets_text=row.text("parameter_sets"),
+                    note=row.text("note"),
+                ),
+                {"status_on": "status_date", "parameter_sets_text": "parameter_sets"},
+            )
+
+    def load_parameter_sets(self) -> None:
+        algorithms = {a.name: a for a in Algorithm.objects.all()}
+        for row in self.rows("parameter_sets.csv", ["algorithm", "name", "security_category", "note"]):
+            algorithm = algorithms.get(row.required("algorithm"))
+            if algorithm is None:
+                raise row.error("algorithm", f"unknown algorithm {row.text('algorithm')!r}")
+            category_text = row.text("security_category")
+            if category_text and category_text not in {"1", "2", "3", "4", "5"}:
+                raise row.error("security_category", f"{category_text!r} is not a NIST category 1-5")
+            self.write(
+                row,
+                lambda row=row, a=algorithm, c=category_text: parameter_set_upsert(
+                    algorithm=a,
+                    name=row.required("name"),
+                    security_category=int(c) if c else None,
+                    note=row.text("note"),
+                    actor=self.actor,
+                ),
+            )
+
+    def load_standards_work(self) -> None:
+        columns = [
+            "body",
+            "identifier",
+            "title",
+            "protocol",
+            "algorithms",
+            "status",
+            "status_date",
+            "hybrid",
+            "source_url",
+            "verified",
+            "note",
+            "primary_url",
+            "primary_seen",
+            "protocol_code",
+        ]
+        matcher = _AlgorithmMatcher()
+        for row in self.rows("standards_work.csv", columns):
+            body = self.write(row, lambda row=row: body_upsert(code=row.required("body"), actor=self.actor))
+            protocol = self.write(
+                row, lambda row=row: protocol_upsert(code=row.required("protocol_code"), actor=self.actor)
+            )
+            source = self.source(row, authority=row.text("body"), document=row.text("title"))
+            item = self.write(
+                row,
+                lambda row=row, b=body, p=protocol, s=source: work_item_upsert(
+                    body=b,
+                    identifier=row.required("identifier"),
+                    actor=self.actor,
+                    source=s,
+                    algorithms=matcher.find(row.text("algorithms") + " " + row.text("title")),
+                    title=row.required("title"),
+                    protocol=p,
+                    protocol_label=row.text("protocol"),
+                    algorithms_text=row.text("algorithms"),
+                    hybrid=row.choice("hybrid", Hybrid, blank_as=""),
+                    note=row.text("note"),
+                ),
+            )
+            self.write(
+                row,
+                lambda row=row, i=item, s=source: work_item_status_record(
+                    work_item=i,
+                    status=row.required("status"),
+                    on=row.date("status_date"),
+                    source=s,
+                    actor=self.actor,
+                ),
+                {"status_on": "status_date"},
+            )
+
+    def load_positions(self) -> None:
+        columns = [
+            "pqc_stance",
+            "qkd_stance",
+            "hybrid_policy",
+            "algorithms_named",
+            "authority",
+            "document",
+            "published",
+            "source_url",
+            "verified",
+            "note",
+            "primary_url",
+            "primary_seen",
+            "scope",
+            "releasability",
+        ]
+        for row in self.rows("national_positions.csv", columns):
+            releasability = row.text("releasability")
+            self.write(
+                row,
+                lambda row=row, r=releasability: position_declare(
+                    nation=self.nations[row.required("code")],
+                    actor=self.actor,
+                    source=self.source(
+                        row,
+                        authority=row.text("authority"),
+                        document=row.text("document"),
+                        published_field="published",
+                    ),
+                    pqc_stance=row.choice("pqc_stance", PqcStance, blank_as=PqcStance.UNDECLARED),
+                    qkd_stance=row.choice("qkd_stance", QkdStance, blank_as=QkdStance.UNDECLARED),
+                    hybrid_policy=row.choice("hybrid_policy", HybridPolicy, blank_as=HybridPolicy.UNDECLARED),
+                    scope=row.choice("scope", Scope),
+                    releasability=self.coalition(row, "releasability", r) if r else None,
+                    declared=row.date("published"),
+                    algorithms_named=row.text("algorithms_named"),
+                    note=row.text("note"),
+                ),
+            )
+
+    def load_approvals(self) -> None:
+        algorithms = list(Algorithm.objects.all())
+        parameter_sets = {p.name: p for p in ParameterSet.objects.select_related("algorithm")}
+        for row in self.rows("approvals.csv", ["code", "subject", "status", "scope", "basis", "note"]):
+            subject = row.required("subject")
+            parameter_set = parameter_sets.get(subject)
+            if parameter_set is not None:
+                algorithm = parameter_set.algorithm
+            else:
+                matches = [a for a in algorithms if a.name == subject or subject in a.aliases]
+                if len(matches) != 1:
+                    raise row.error("subject", f"{subject!r} names no algorithm, alias or parameter set")
+                algorithm = matches[0]
+            basis = self.position_rows.get(row.required("basis"))
+            if basis is None:
+                raise row.error("basis", f"no national_positions.csv row for {row.text('basis')!r}")
+            releasability = basis.text("releasability")
+            self.write(
+                row,
+                lambda row=row, a=algorithm, p=parameter_set, b=basis, r=releasability: approval_set(
+                    nation=self.nation(row, row.required("code")),
+                    algorithm=a,
+                    parameter_set=p,
+                    status=row.choice("status", ApprovalStatus),
+                    scope=row.choice("scope", Scope),
+                    actor=self.actor,
+                    source=self.source(
+                        b,
+                        authority=b.text("authority"),
+                        document=b.text("document"),
+                        published_field="published",
+                    ),
+                    releasability=self.coalition(b, "releasability", r) if r else None,
+                    declared=b.date("published"),
+                    note=row.text("note"),
+                ),
+            )
+
+    def load_milestones(self) -> None:
+        columns = [
+            "code",
+            "milestone",
+            "target_date",
+            "scope",
+            "kind",
+            "source_url",
+            "verified",
+            "primary_url",
+            "primary_seen",
+            "applies_to",
+            "target_precision",
+        ]
+        for row in self.rows("national_milestones.csv", columns):
+            target = row.date("target_date", row.choice("target_precision", DatePrecision))
+            if target is None:
+                raise row.error("target_date", "is required")
+            self.write(
+                row,
+                lambda row=row, t=target: milestone_set(
+                    nation=self.nation(row, row.required("code")),
+                    kind=row.choice("kind", MilestoneKind),
+                    title=row.required("milestone"),
+                    target=t,
+                    scope=row.choice("applies_to", Scope),
+                    scope_text=row.text("scope"),
+                    actor=self.actor,
+                    source=self.source(row),
+                ),
+                {"title": "milestone", "scope": "applies_to", "scope_text": "scope"},
+            )
+
+
+class _AlgorithmMatcher:
+    """Finds the algorithms a work item's free-text algorithm list names (by name, alias or parameter set;
+    hyphens and case ignored, never inside a longer word)."""
+
+    def __init__(self) -> None:
+        self.patterns: list[tuple[re.Pattern[str], Algorithm]] = []
+        for algorithm in Algorithm.objects.prefetch_related("parameter_sets"):
+            names = {algorithm.name, *algorithm.aliases, *(p.name for p in algorithm.parameter_sets.all())}
+            for name in names:
+                key = self.normalise(name.split(" (")[0])
+                if len(key) >= 3:
+                    self.patterns.append((re.compile(rf"(?<![a-z]){re.escape(key)}(?![a-z])"), algorithm))
+
+    @staticmethod
+    def normalise(text: str) -> str:
+        return re.sub(r"[-_\s]", "", text.lower())
+
+    def find(self, text: str) -> list[Algorithm]:
+        haystack = self.normalise(text)
+        found = {algorithm.pk: algorithm for pattern, algorithm in self.patterns if pattern.search(haystack)}
+        return list(found.values())

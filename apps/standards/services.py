@@ -1,0 +1,109 @@
+"""Curating standards bodies, protocols, work items and their status history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.accounts.permissions import ensure_can_curate_catalogue
+from apps.algorithms.models import Algorithm
+from apps.audit.context import attribute
+from apps.core.dates import DatePrecision, PartialDate
+from apps.core.exceptions import InvalidInput
+from apps.core.services import update_if_changed, validate
+from apps.gaps.services import request_recompute
+from apps.sources.models import Source
+from apps.standards.models import STATUS_LIFECYCLE, Protocol, StandardsBody, WorkItem, WorkItemStatus
+
+
+def lifecycle_of(status: str) -> str:
+    """The common lifecycle stage of a body's own status word."""
+    try:
+        return STATUS_LIFECYCLE[status]
+    except KeyError:
+        known = ", ".join(sorted(STATUS_LIFECYCLE))
+        raise InvalidInput(f"Unknown status {status!r}; known statuses: {known}.", field="status") from None
+
+
+@transaction.atomic
+def body_upsert(*, code: str, name: str = "", actor: User | None) -> StandardsBody:
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, reason=f"standards body {code}")
+    body, _ = StandardsBody.objects.get_or_create(code=code, defaults={"name": name or code})
+    return body
+
+
+@transaction.atomic
+def protocol_upsert(*, code: str, name: str = "", actor: User | None) -> Protocol:
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, reason=f"protocol {code}")
+    protocol, _ = Protocol.objects.get_or_create(code=code, defaults={"name": name or code})
+    return protocol
+
+
+@transaction.atomic
+def work_item_upsert(
+    *,
+    body: StandardsBody,
+    identifier: str,
+    actor: User | None,
+    source: Source | None,
+    algorithms: list[Algorithm] | None = None,
+    **values: Any,
+) -> WorkItem:
+    """Create the work item ``identifier`` at ``body`` or bring its description up to date."""
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, source=source, reason=f"work item {identifier}")
+    values["source"] = source
+    item = WorkItem.objects.select_for_update().filter(body=body, identifier=identifier).first()
+    changed = False
+    if item is None:
+        item = WorkItem(body=body, identifier=identifier, **values)
+        validate(item)
+        item.save()
+        changed = True
+    else:
+        changed = update_if_changed(item, values)
+    if algorithms is not None:
+        wanted = {a.pk for a in algorithms}
+        have = set(item.algorithms.values_list("pk", flat=True))
+        if wanted != have:
+            item.algorithms.set(wanted)
+            changed = True
+    if changed:
+        request_recompute(nation_ids=None, reason=f"work item {identifier} changed")
+    return item
+
+
+@transaction.atomic
+def work_item_status_record(
+    *,
+    work_item: WorkItem,
+    status: str,
+    actor: User | None,
+    source: Source | None,
+    on: PartialDate | None = None,
+) -> WorkItemStatus:
+    """Record that ``work_item`` reached ``status`` (on ``on``). Statuses accumulate as history; the same
+    status on the same date recorded again is a no-op."""
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, source=source, reason=f"status of {work_item.identifier}")
+    day = on.value if on else None
+    existing = WorkItemStatus.objects.filter(work_item=work_item, status=status, status_on=day).first()
+    if existing is not None:
+        return existing
+    record = WorkItemStatus(
+        work_item=work_item,
+        status=status,
+        lifecycle=lifecycle_of(status),
+        status_on=day,
+        status_precision=on.precision if on else DatePrecision.DAY,
+        source=source,
+        recorded_by=actor,
+    )
+    validate(record, exclude=["recorded_by"])
+    record.save()
+    request_recompute(nation_ids=None, reason=f"status of {work_item.identifier} changed")
+    return record
