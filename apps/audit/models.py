@@ -16,7 +16,7 @@ class AuditEvent(models.Model):
     db_user = models.TextField()
     table_name = models.TextField()
     operation = models.TextField()
-    row_id = models.TextField(null=True)
+    row_id = models.TextField(null=True)  # noqa: DJ001 - NULL for statement-level events (TRUNCATE)
     actor_id = models.BigIntegerField(null=True)
     source_id = models.BigIntegerField(null=True)
     reason = models.TextField()
