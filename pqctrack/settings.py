@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.positions",
     "apps.gaps",
     "apps.referencedata",
+    "apps.reports",
     "apps.api",
     "apps.web",
 ]

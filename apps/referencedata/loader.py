@@ -275,7 +275,7 @@ class _Loader:
                     identifier=row.required("identifier"),
                     actor=self.actor,
                     source=s,
-                    algorithms=matcher.find(row.text("algorithms") + " " + row.text("title")),
+                    algorithms=matcher.find(row.text("algorithms")),
                     title=row.required("title"),
                     protocol=p,
                     protocol_label=row.text("protocol"),
@@ -411,7 +411,8 @@ class _Loader:
 
 class _AlgorithmMatcher:
     """Finds the algorithms a work item's free-text algorithm list names (by name, alias or parameter set;
-    hyphens and case ignored, never inside a longer word)."""
+    hyphens and case ignored, never inside a longer word). Parenthesised text is left out: it holds code
+    points or examples ("framework for … (ML-KEM, FrodoKEM, etc.)"), not what the document covers."""
 
     def __init__(self) -> None:
         self.patterns: list[tuple[re.Pattern[str], Algorithm]] = []
@@ -427,6 +428,6 @@ class _AlgorithmMatcher:
         return re.sub(r"[-_\s]", "", text.lower())
 
     def find(self, text: str) -> list[Algorithm]:
-        haystack = self.normalise(text)
+        haystack = self.normalise(re.sub(r"\([^)]*\)", " ", text))
         found = {algorithm.pk: algorithm for pattern, algorithm in self.patterns if pattern.search(haystack)}
         return list(found.values())
