@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
@@ -51,8 +52,11 @@ def load_reference(directory: Path = DEFAULT_DIRECTORY, *, actor: User | None = 
     """Load every shipped file in ``directory`` in one transaction and report what changed."""
     loader = _Loader(directory, actor)
     with transaction.atomic():
+        # This transaction's audit events after the mark are exactly the rows this load changed (the load
+        # may run inside a larger transaction, as in tests, so the transaction id alone is not enough).
+        mark = AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0
         loader.run()
-        loader.report.changes = AuditEvent.objects.filter(txid=_current_txid()).count()
+        loader.report.changes = AuditEvent.objects.filter(txid=_current_txid(), id__gt=mark).count()
     return loader.report
 
 
