@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
-from apps.core.admin import ServiceAdmin
+from apps.core.admin import ServiceAdmin, actor_of
 
 ALGORITHM_FIELDS = [
     "aliases", "family", "kind", "quantum_vulnerable", "standard", "status", "status_on", "status_precision",
@@ -26,7 +26,7 @@ class AlgorithmAdmin(ServiceAdmin):
 
     def save_via_service(self, request: HttpRequest, obj: Algorithm, form: Any, change: bool) -> Algorithm:
         values = {name: getattr(obj, name) for name in ALGORITHM_FIELDS}
-        return algorithm_upsert(name=obj.name, actor=request.user, source=obj.source, **values)
+        return algorithm_upsert(name=obj.name, actor=actor_of(request), source=obj.source, **values)
 
 
 @admin.register(ParameterSet)
@@ -45,5 +45,5 @@ class ParameterSetAdmin(ServiceAdmin):
             name=obj.name,
             security_category=obj.security_category,
             note=obj.note,
-            actor=request.user,
+            actor=actor_of(request),
         )

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.core.admin import ServiceAdmin
+from apps.core.admin import ServiceAdmin, actor_of
 from apps.core.dates import partial
 from apps.nations.models import Coalition, Membership, Nation
 from apps.nations.services import coalition_upsert, membership_set, nation_upsert
@@ -19,7 +19,7 @@ class NationAdmin(ServiceAdmin):
         return ["code"] if obj else []
 
     def save_via_service(self, request: HttpRequest, obj: Nation, form: Any, change: bool) -> Nation:
-        return nation_upsert(code=obj.code, name=obj.name, kind=obj.kind, actor=request.user)
+        return nation_upsert(code=obj.code, name=obj.name, kind=obj.kind, actor=actor_of(request))
 
 
 @admin.register(Coalition)
@@ -33,7 +33,12 @@ class CoalitionAdmin(ServiceAdmin):
 
     def save_via_service(self, request: HttpRequest, obj: Coalition, form: Any, change: bool) -> Coalition:
         return coalition_upsert(
-            code=obj.code, name=obj.name, kind=obj.kind, is_defence=obj.is_defence, note=obj.note, actor=request.user
+            code=obj.code,
+            name=obj.name,
+            kind=obj.kind,
+            is_defence=obj.is_defence,
+            note=obj.note,
+            actor=actor_of(request),
         )
 
 
@@ -50,5 +55,5 @@ class MembershipAdmin(ServiceAdmin):
             coalition=obj.coalition,
             nation=obj.nation,
             joined=partial(obj.joined_on, obj.joined_precision),
-            actor=request.user,
+            actor=actor_of(request),
         )

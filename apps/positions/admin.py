@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
-from apps.core.admin import DeclarationAdmin
+from apps.core.admin import DeclarationAdmin, actor_of
 from apps.core.dates import partial
 from apps.core.exceptions import DomainError
 from apps.positions.models import Approval, Milestone, Position
@@ -57,7 +57,7 @@ class PositionAdmin(DeclarationAdmin):
     def save_via_service(self, request: HttpRequest, obj: Position, form: Any, change: bool) -> Position:
         return position_declare(
             nation=obj.nation,
-            actor=request.user,
+            actor=actor_of(request),
             source=obj.source,
             pqc_stance=obj.pqc_stance,
             qkd_stance=obj.qkd_stance,
@@ -78,7 +78,7 @@ class WithdrawableAdmin(DeclarationAdmin):
         done = 0
         for record in queryset.filter(superseded_at__isnull=True):
             try:
-                declaration_withdraw(record=record, actor=request.user, reason="withdrawn in the admin")
+                declaration_withdraw(record=record, actor=actor_of(request), reason="withdrawn in the admin")
                 done += 1
             except DomainError as exc:
                 self.message_user(request, f"{record}: {exc.message}", level=messages.ERROR)
@@ -101,7 +101,7 @@ class ApprovalAdmin(WithdrawableAdmin):
             parameter_set=obj.parameter_set,
             status=obj.status,
             scope=obj.scope,
-            actor=request.user,
+            actor=actor_of(request),
             source=obj.source,
             releasability=obj.releasability,
             declared=partial(obj.declared_on, obj.declared_precision),
@@ -127,7 +127,7 @@ class MilestoneAdmin(WithdrawableAdmin):
             target=obj.target,
             scope=obj.scope,
             scope_text=obj.scope_text,
-            actor=request.user,
+            actor=actor_of(request),
             source=obj.source,
             releasability=obj.releasability,
             declared=partial(obj.declared_on, obj.declared_precision),

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.core.admin import ServiceAdmin
+from apps.core.admin import ServiceAdmin, actor_of
 from apps.core.dates import partial
 from apps.standards.models import Protocol, StandardsBody, WorkItem, WorkItemStatus
 from apps.standards.services import body_upsert, protocol_upsert, work_item_status_record, work_item_upsert
@@ -15,7 +15,7 @@ class StandardsBodyAdmin(ServiceAdmin):
     search_fields = ["code", "name"]
 
     def save_via_service(self, request: HttpRequest, obj: StandardsBody, form: Any, change: bool) -> StandardsBody:
-        return body_upsert(code=obj.code, name=obj.name, actor=request.user)
+        return body_upsert(code=obj.code, name=obj.name, actor=actor_of(request))
 
 
 @admin.register(Protocol)
@@ -24,14 +24,14 @@ class ProtocolAdmin(ServiceAdmin):
     search_fields = ["code", "name"]
 
     def save_via_service(self, request: HttpRequest, obj: Protocol, form: Any, change: bool) -> Protocol:
-        return protocol_upsert(code=obj.code, name=obj.name, actor=request.user)
+        return protocol_upsert(code=obj.code, name=obj.name, actor=actor_of(request))
 
 
 class WorkItemStatusInline(admin.TabularInline):  # type: ignore[type-arg]
     """The status history, newest first; new statuses are added on the status page."""
 
     model = WorkItemStatus
-    fields = ["status", "lifecycle", "status_on", "status_precision", "recorded_at", "source"]
+    fields = ("status", "lifecycle", "status_on", "status_precision", "recorded_at", "source")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -54,7 +54,7 @@ class WorkItemAdmin(ServiceAdmin):
         return work_item_upsert(
             body=obj.body,
             identifier=obj.identifier,
-            actor=request.user,
+            actor=actor_of(request),
             source=obj.source,
             algorithms=list(form.cleaned_data["algorithms"]),
             title=obj.title,
@@ -88,5 +88,5 @@ class WorkItemStatusAdmin(ServiceAdmin):
             status=obj.status,
             on=partial(obj.status_on, obj.status_precision),
             source=obj.source,
-            actor=request.user,
+            actor=actor_of(request),
         )
