@@ -6,7 +6,6 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.audit.models import AuditEvent
 from apps.nations.models import Nation
 from apps.positions.models import Position
 from tests.factories import declare, make_source
@@ -31,7 +30,7 @@ def test_every_registered_model_lists_and_searches(admin_client_for: Client, off
 
 
 def test_adding_a_position_in_the_admin_supersedes_through_the_service(
-    admin_client_for: Client, administrator: User, officer_a: User, nation_a: Nation
+    new_audit_events, admin_client_for: Client, administrator: User, officer_a: User, nation_a: Nation
 ) -> None:
     old = declare(nation_a, officer_a)
     source = make_source(document="Revised guidance")
@@ -55,7 +54,7 @@ def test_adding_a_position_in_the_admin_supersedes_through_the_service(
     new = Position.objects.current().get(nation=nation_a)
     assert old.superseded_by == new
     assert (new.hybrid_policy, new.recorded_by, str(new.declared)) == ("required", administrator, "2026-01")
-    assert AuditEvent.objects.filter(table_name="positions_position", row_id=str(new.pk), actor_id=administrator.pk)
+    assert new_audit_events(table_name="positions_position", row_id=str(new.pk), actor_id=administrator.pk).exists()
 
 
 def test_the_position_page_shows_its_history_and_cannot_be_edited(

@@ -130,7 +130,7 @@ def test_a_changed_row_supersedes_and_the_history_keeps_both(fixtures_copy: Path
     ],
 )
 def test_a_malformed_row_loads_nothing_and_names_file_row_and_field(
-    fixtures_copy: Path, name: str, column: str, value: str, message: str
+    new_audit_events, fixtures_copy: Path, name: str, column: str, value: str, message: str
 ) -> None:
     edit(fixtures_copy, name, 5, **{column: value})
 
@@ -141,7 +141,7 @@ def test_a_malformed_row_loads_nothing_and_names_file_row_and_field(
     assert message in str(caught.value)
     assert not Nation.objects.exists()
     assert not Source.objects.exists()
-    assert not AuditEvent.objects.filter(table_name="nations_nation").exists()
+    assert not new_audit_events().exists()
 
 
 def test_the_command_reports_a_bad_file_without_a_traceback(fixtures_copy: Path) -> None:
