@@ -18,23 +18,23 @@ from apps.sources.services import source_record
 from apps.standards.models import Protocol
 
 
-class PartialDateField(forms.CharField):
+class PartialDateField(forms.Field):
     """A date as precise as the source gives it: ``2030``, ``2025-03`` or ``2024-08-13``."""
 
+    widget = forms.TextInput(attrs={"maxlength": 10, "placeholder": "YYYY, YYYY-MM or YYYY-MM-DD", "size": 12})
     default_error_messages = {"invalid": "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD."}
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 10)
-        kwargs.setdefault("help_text", "YYYY, YYYY-MM or YYYY-MM-DD: as precise as the source is.")
+        kwargs.setdefault("help_text", "As precise as the source is: YYYY, YYYY-MM or YYYY-MM-DD.")
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:
         return str(value) if isinstance(value, PartialDate) else value
 
-    def to_python(self, value: Any) -> PartialDate | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> PartialDate | None:
         if isinstance(value, PartialDate):
             return value
-        text = super().to_python(value)
+        text = str(value or "").strip()
         if not text:
             return None
         try:

@@ -1,0 +1,58 @@
+"""UI test helpers: signed-in clients per persona, and findings written directly (the gap engine computes
+them in production; these tests only need rows to show)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.gaps.models import Finding, Rule, Severity
+from apps.nations.models import Nation
+
+_counter = {"n": 0}
+
+
+def make_finding(
+    nation_a: Nation,
+    nation_b: Nation | None = None,
+    *,
+    severity: str = Severity.HIGH,
+    rule: str = Rule.HYBRID_CONFLICT,
+    required_clearances: list[int] | None = None,
+    **overrides: Any,
+) -> Finding:
+    _counter["n"] += 1
+    now = timezone.now()
+    pair = f"{nation_a.code}-{nation_b.code}" if nation_b else nation_a.code
+    values: dict[str, Any] = {
+        "key": f"{rule}:{pair}:{_counter['n']}",
+        "rule": rule,
+        "nation_a": nation_a,
+        "nation_b": nation_b,
+        "severity": severity,
+        "score": 50,
+        "years_left": 9.1,
+        "title": f"{Rule(rule).label} between {pair}",
+        "explanation": f"{pair} disagree about hybrid use.",
+        "evidence": [{"model": "positions.position", "id": 1, "label": f"{nation_a.code} position"}],
+        "required_clearances": required_clearances or [],
+        "fingerprint": "x",
+        "first_seen_at": now,
+        "last_seen_at": now,
+    }
+    values.update(overrides)
+    return Finding.objects.create(**values)
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[User], Client]:
+    def sign_in(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return sign_in
