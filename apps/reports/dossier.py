@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from apps.accounts.models import User
 from apps.core.dates import DatePrecision
+from apps.gaps.services import Preview, preview_position
 from apps.nations.models import Nation
 from apps.positions.models import Approval, Milestone, Position
 from apps.sources.models import Source
@@ -144,10 +145,12 @@ def nation_positions(*, user: User) -> QuerySet[Position]:
 
 @dataclass
 class DraftChanges:
-    """How a draft declaration differs from the position in force for its scope."""
+    """How a draft declaration differs from the position in force for its scope, and (``gaps``) the gaps
+    the engine says it would open and close."""
 
     current: Position | None
     changes: list[FieldChange]
+    gaps: Preview | None = None
 
 
 def draft_changes(*, user: User, nation: Nation, fields: dict[str, Any], source: Source) -> DraftChanges:
@@ -164,3 +167,16 @@ def draft_changes(*, user: User, nation: Nation, fields: dict[str, Any], source:
     )
     current = current_position(user=user, nation=nation, scope=draft.scope)
     return DraftChanges(current=current, changes=position_changes(current, draft))
+
+
+def position_preview(*, user: User, nation: Nation, fields: dict[str, Any], source: Source) -> DraftChanges:
+    """The draft's field differences and the gaps it would open and close, as ``user`` may see them. The
+    draft gaps come from the gap engine evaluated on the draft; drafts derived from records the user is not
+    cleared for are left out, as stored findings would be."""
+    result = draft_changes(user=user, nation=nation, fields=fields, source=source)
+    preview = preview_position(nation=nation, actor=user, source=source, **fields)
+    if not user.sees_everything:
+        cleared = user.cleared_coalition_ids()
+        preview.opened = [d for d in preview.opened if cleared.issuperset(d.required_clearances)]
+    result.gaps = preview
+    return result

@@ -58,17 +58,6 @@ class SourceForm(forms.Form):
             authority=data["authority"], document=data["document"], url=data["url"], published=data["published"]
         )
 
-    def draft(self) -> Source:
-        """The source as an unsaved object, for a preview that must write nothing."""
-        data = self.cleaned_data
-        return Source(
-            authority=data["authority"],
-            document=data["document"],
-            url=data["url"],
-            published_on=data["published"].value,
-            published_precision=data["published"].precision,
-        )
-
 
 def _coalition_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(

@@ -34,5 +34,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     _page("findings/export.csv", findings.finding_export, "findings-csv", fmt="csv"),
     _page("findings/export.json", findings.finding_export, "findings-json", fmt="json"),
     _page("findings/<int:pk>/", findings.finding_detail, "finding"),
+    _page("findings/<int:pk>/acknowledge/", findings.finding_acknowledge_view, "finding-acknowledge"),
+    _page("findings/<int:pk>/waive/", findings.finding_waive_view, "finding-waive"),
     _page("runs/", runs.run_list, "runs"),
+    _page("runs/start/", runs.run_start, "run-start"),
+    _page("runs/<int:pk>/", runs.run_detail, "run"),
 ]

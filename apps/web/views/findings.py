@@ -6,12 +6,15 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from apps.core.exceptions import DomainError
+from apps.gaps.services import finding_acknowledge, finding_waive
 from apps.reports.findings import FindingFilters, finding_events, finding_for, finding_list
 from apps.web.export import findings_csv, findings_json
-from apps.web.forms import AcknowledgeForm, FindingFilterForm, WaiveForm
-from apps.web.views.base import may_triage
+from apps.web.forms import AcknowledgeForm, FindingFilterForm, WaiveForm, add_domain_error
+from apps.web.views.base import may_triage, refuse
 
 PAGE_SIZE = 50
 
@@ -52,11 +55,50 @@ def finding_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _visible_finding(request: HttpRequest, pk: int) -> Any:
     finding = finding_for(user=request.user, pk=pk)
     if finding is None:
         raise Http404("No such finding.")
+    return finding
+
+
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = _visible_finding(request, pk)
     return render(request, "web/finding_detail.html", _detail_context(request, finding))
+
+
+@require_POST
+def finding_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = _visible_finding(request, pk)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            finding_acknowledge(finding=finding, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            if error.status_code in (403, 404):
+                raise refuse(error) from None
+            add_domain_error(form, error)
+        else:
+            return redirect("finding", pk=finding.pk)
+    context = _detail_context(request, finding, acknowledge_form=form)
+    return render(request, "web/finding_detail.html", context, status=400)
+
+
+@require_POST
+def finding_waive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = _visible_finding(request, pk)
+    form = WaiveForm(request.POST)
+    if form.is_valid():
+        try:
+            finding_waive(finding=finding, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            if error.status_code in (403, 404):
+                raise refuse(error) from None
+            add_domain_error(form, error)
+        else:
+            return redirect("finding", pk=finding.pk)
+    context = _detail_context(request, finding, waive_form=form)
+    return render(request, "web/finding_detail.html", context, status=400)
 
 
 def _detail_context(request: HttpRequest, finding: Any, **forms: Any) -> dict[str, Any]:

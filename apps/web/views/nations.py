@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,7 +14,7 @@ from apps.accounts.models import Role
 from apps.core.exceptions import DomainError, InvalidInput
 from apps.nations.models import Nation
 from apps.positions.services import approval_set, milestone_set, position_declare
-from apps.reports.dossier import draft_changes, nation_dossier, position_history
+from apps.reports.dossier import DraftChanges, nation_dossier, position_history, position_preview
 from apps.reports.findings import open_findings_for_nation
 from apps.web.forms import ApprovalForm, MilestoneForm, PositionForm, SourceForm, add_domain_error
 from apps.web.views.base import may_write, nation_or_404, refuse, require_write
@@ -79,10 +80,17 @@ def position_new(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, f"Position published for {nation.code}.")
                 return redirect("nation", code=nation.code)
         else:
-            context["preview"] = draft_changes(
-                user=request.user, nation=nation, fields=fields, source=source_form.draft()
-            )
+            context["preview"] = _preview(request, nation, fields, source_form)
     return render(request, "web/position_form.html", context)
+
+
+def _preview(request: HttpRequest, nation: Nation, fields: dict[str, Any], source_form: SourceForm) -> DraftChanges:
+    """Evaluate the draft without keeping anything: the gap engine needs the source as a stored row (an
+    unsaved one reads as "unsourced"), so the citation is recorded inside a savepoint that is rolled back."""
+    with transaction.atomic():
+        preview = position_preview(user=request.user, nation=nation, fields=fields, source=source_form.record())
+        transaction.set_rollback(True)
+    return preview
 
 
 @require_http_methods(["GET", "POST"])
