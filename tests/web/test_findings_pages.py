@@ -155,7 +155,9 @@ def test_planner_waives_with_reason_and_expiry_and_it_leaves_the_open_list(
     client = login(planner)
     finding = findings["public"]
     expires = (timezone.localdate() + timedelta(days=90)).isoformat()
-    response = client.post(f"/findings/{finding.pk}/waive/", {"reason": "Bilateral fix agreed", "expires_on": expires})
+    response = client.post(
+        f"/findings/{finding.pk}/waive/", {"waive-reason": "Bilateral fix agreed", "waive-expires_on": expires}
+    )
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.status == FindingStatus.WAIVED and str(finding.waiver_expires_on) == expires
@@ -166,10 +168,10 @@ def test_planner_waives_with_reason_and_expiry_and_it_leaves_the_open_list(
 def test_waive_shows_field_errors(login: Login, planner: User, findings) -> None:
     finding = findings["public"]
     past = (timezone.localdate() - timedelta(days=1)).isoformat()
-    response = login(planner).post(f"/findings/{finding.pk}/waive/", {"reason": "x", "expires_on": past})
+    response = login(planner).post(f"/findings/{finding.pk}/waive/", {"waive-reason": "x", "waive-expires_on": past})
     assert response.status_code == 400
     assert "expiry date in the future" in response.context["waive_form"].errors["expires_on"][0]
-    response = login(planner).post(f"/findings/{finding.pk}/waive/", {"reason": "", "expires_on": ""})
+    response = login(planner).post(f"/findings/{finding.pk}/waive/", {"waive-reason": "", "waive-expires_on": ""})
     assert set(response.context["waive_form"].errors) == {"reason", "expires_on"}
     finding.refresh_from_db()
     assert finding.status == FindingStatus.OPEN
@@ -177,7 +179,9 @@ def test_waive_shows_field_errors(login: Login, planner: User, findings) -> None
 
 def test_planner_acknowledges(login: Login, planner: User, findings) -> None:
     finding = findings["public"]
-    assert login(planner).post(f"/findings/{finding.pk}/acknowledge/", {"reason": "seen"}).status_code == 302
+    assert (
+        login(planner).post(f"/findings/{finding.pk}/acknowledge/", {"acknowledge-reason": "seen"}).status_code == 302
+    )
     finding.refresh_from_db()
     assert finding.status == FindingStatus.ACKNOWLEDGED
 
@@ -190,13 +194,16 @@ def test_non_planners_see_no_triage_and_are_refused(
     finding = findings["public"]
     assert "Waive</button>" not in client.get(f"/findings/{finding.pk}/").content.decode()
     expires = (timezone.localdate() + timedelta(days=9)).isoformat()
-    assert client.post(f"/findings/{finding.pk}/waive/", {"reason": "r", "expires_on": expires}).status_code == 403
-    assert client.post(f"/findings/{finding.pk}/acknowledge/", {"reason": "r"}).status_code == 403
+    assert (
+        client.post(f"/findings/{finding.pk}/waive/", {"waive-reason": "r", "waive-expires_on": expires}).status_code
+        == 403
+    )
+    assert client.post(f"/findings/{finding.pk}/acknowledge/", {"acknowledge-reason": "r"}).status_code == 403
     finding.refresh_from_db()
     assert finding.status == FindingStatus.OPEN
 
 
 def test_uncleared_planner_cannot_triage_a_restricted_finding(login: Login, outside_planner: User, findings) -> None:
     finding = findings["restricted"]
-    response = login(outside_planner).post(f"/findings/{finding.pk}/acknowledge/", {"reason": "r"})
+    response = login(outside_planner).post(f"/findings/{finding.pk}/acknowledge/", {"acknowledge-reason": "r"})
     assert response.status_code == 404

@@ -70,7 +70,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def finding_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     finding = _visible_finding(request, pk)
-    form = AcknowledgeForm(request.POST)
+    form = AcknowledgeForm(request.POST, prefix="acknowledge")
     if form.is_valid():
         try:
             finding_acknowledge(finding=finding, actor=request.user, reason=form.cleaned_data["reason"])
@@ -87,7 +87,7 @@ def finding_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def finding_waive_view(request: HttpRequest, pk: int) -> HttpResponse:
     finding = _visible_finding(request, pk)
-    form = WaiveForm(request.POST)
+    form = WaiveForm(request.POST, prefix="waive")
     if form.is_valid():
         try:
             finding_waive(finding=finding, actor=request.user, **form.cleaned_data)
@@ -106,6 +106,6 @@ def _detail_context(request: HttpRequest, finding: Any, **forms: Any) -> dict[st
         "finding": finding,
         "events": list(finding_events(finding)),
         "can_triage": may_triage(request.user),
-        "acknowledge_form": forms.get("acknowledge_form") or AcknowledgeForm(),
-        "waive_form": forms.get("waive_form") or WaiveForm(),
+        "acknowledge_form": forms.get("acknowledge_form") or AcknowledgeForm(prefix="acknowledge"),
+        "waive_form": forms.get("waive_form") or WaiveForm(prefix="waive"),
     }
