@@ -88,7 +88,7 @@ COMPARED_FIELDS = (
 
 def _shown(position: Position, name: str) -> str:
     if name == "releasability":
-        return position.releasability.code if position.releasability_id else "public"
+        return position.releasability.code if position.releasability else "public"
     if name == "source":
         return _source_label(position.source)
     display = getattr(position, f"get_{name}_display", None)

@@ -17,7 +17,7 @@ PLOT_WIDTH = 900
 ROW_HEIGHT = 28
 TOP = 30
 
-KIND_LETTER = {
+KIND_LETTER: dict[str, str] = {
     MilestoneKind.INVENTORY: "I",
     MilestoneKind.PLAN: "P",
     MilestoneKind.START_MIGRATION: "S",

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import User
 from apps.accounts.permissions import ensure_can_triage, ensure_can_write_nation
 from apps.core.exceptions import DomainError, NotFound, NotPermitted
 from apps.nations.models import Nation
+
+
+class AuthedRequest(HttpRequest):
+    """A request to a page behind ``login_required`` (every page here): its user is a real ``User``."""
+
+    user: User  # type: ignore[assignment]
 
 
 def nation_or_404(code: str) -> Nation:

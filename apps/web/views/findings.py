@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,12 +14,12 @@ from apps.gaps.services import finding_acknowledge, finding_waive
 from apps.reports.findings import FindingFilters, finding_events, finding_for, finding_list
 from apps.web.export import findings_csv, findings_json
 from apps.web.forms import AcknowledgeForm, FindingFilterForm, WaiveForm, add_domain_error
-from apps.web.views.base import may_triage, refuse
+from apps.web.views.base import AuthedRequest, may_triage, refuse
 
 PAGE_SIZE = 50
 
 
-def _filtered(request: HttpRequest) -> tuple[FindingFilterForm, Any]:
+def _filtered(request: AuthedRequest) -> tuple[FindingFilterForm, Any]:
     form = FindingFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     filters = FindingFilters(
@@ -35,7 +35,7 @@ def _filtered(request: HttpRequest) -> tuple[FindingFilterForm, Any]:
     return form, finding_list(user=request.user, filters=filters)
 
 
-def finding_list_view(request: HttpRequest) -> HttpResponse:
+def finding_list_view(request: AuthedRequest) -> HttpResponse:
     form, findings = _filtered(request)
     page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -45,7 +45,7 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def finding_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def finding_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     """The whole filtered list (every page) as CSV or JSON."""
     _, findings = _filtered(request)
     if fmt == "json":
@@ -55,20 +55,20 @@ def finding_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-def _visible_finding(request: HttpRequest, pk: int) -> Any:
+def _visible_finding(request: AuthedRequest, pk: int) -> Any:
     finding = finding_for(user=request.user, pk=pk)
     if finding is None:
         raise Http404("No such finding.")
     return finding
 
 
-def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     finding = _visible_finding(request, pk)
     return render(request, "web/finding_detail.html", _detail_context(request, finding))
 
 
 @require_POST
-def finding_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_acknowledge_view(request: AuthedRequest, pk: int) -> HttpResponse:
     finding = _visible_finding(request, pk)
     form = AcknowledgeForm(request.POST, prefix="acknowledge")
     if form.is_valid():
@@ -85,7 +85,7 @@ def finding_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def finding_waive_view(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_waive_view(request: AuthedRequest, pk: int) -> HttpResponse:
     finding = _visible_finding(request, pk)
     form = WaiveForm(request.POST, prefix="waive")
     if form.is_valid():
@@ -101,7 +101,7 @@ def finding_waive_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/finding_detail.html", context, status=400)
 
 
-def _detail_context(request: HttpRequest, finding: Any, **forms: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, finding: Any, **forms: Any) -> dict[str, Any]:
     return {
         "finding": finding,
         "events": list(finding_events(finding)),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -17,10 +17,10 @@ from apps.positions.services import approval_set, milestone_set, position_declar
 from apps.reports.dossier import DraftChanges, nation_dossier, position_history, position_preview
 from apps.reports.findings import open_findings_for_nation
 from apps.web.forms import ApprovalForm, MilestoneForm, PositionForm, SourceForm, add_domain_error
-from apps.web.views.base import may_write, nation_or_404, refuse, require_write
+from apps.web.views.base import AuthedRequest, may_write, nation_or_404, refuse, require_write
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Officers land on their nation; everyone else on the coalition matrix."""
     user = request.user
     if user.role == Role.LIAISON_OFFICER:
@@ -30,12 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("matrix")
 
 
-def nation_list(request: HttpRequest) -> HttpResponse:
+def nation_list(request: AuthedRequest) -> HttpResponse:
     nations = Nation.objects.order_by("code")
     return render(request, "web/nation_list.html", {"nations": nations})
 
 
-def nation_detail(request: HttpRequest, code: str) -> HttpResponse:
+def nation_detail(request: AuthedRequest, code: str) -> HttpResponse:
     nation = nation_or_404(code)
     context = {
         "nation": nation,
@@ -46,20 +46,20 @@ def nation_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/nation_detail.html", context)
 
 
-def nation_history(request: HttpRequest, code: str) -> HttpResponse:
+def nation_history(request: AuthedRequest, code: str) -> HttpResponse:
     nation = nation_or_404(code)
     entries = position_history(user=request.user, nation=nation)
     return render(request, "web/nation_history.html", {"nation": nation, "entries": entries})
 
 
-def _forms(request: HttpRequest, form_class: type, initial: dict[str, Any] | None = None) -> tuple[Any, SourceForm]:
+def _forms(request: AuthedRequest, form_class: type, initial: dict[str, Any] | None = None) -> tuple[Any, SourceForm]:
     if request.method == "POST":
         return form_class(request.POST), SourceForm(request.POST, prefix="source")
     return form_class(initial=initial), SourceForm(prefix="source")
 
 
 @require_http_methods(["GET", "POST"])
-def position_new(request: HttpRequest, code: str) -> HttpResponse:
+def position_new(request: AuthedRequest, code: str) -> HttpResponse:
     """Declare a position: fill the form, preview what it would change, then publish."""
     nation = nation_or_404(code)
     require_write(request.user, nation)
@@ -84,7 +84,7 @@ def position_new(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/position_form.html", context)
 
 
-def _preview(request: HttpRequest, nation: Nation, fields: dict[str, Any], source_form: SourceForm) -> DraftChanges:
+def _preview(request: AuthedRequest, nation: Nation, fields: dict[str, Any], source_form: SourceForm) -> DraftChanges:
     """Evaluate the draft without keeping anything: the gap engine needs the source as a stored row (an
     unsaved one reads as "unsourced"), so the citation is recorded inside a savepoint that is rolled back."""
     with transaction.atomic():
@@ -94,7 +94,7 @@ def _preview(request: HttpRequest, nation: Nation, fields: dict[str, Any], sourc
 
 
 @require_http_methods(["GET", "POST"])
-def approval_new(request: HttpRequest, code: str) -> HttpResponse:
+def approval_new(request: AuthedRequest, code: str) -> HttpResponse:
     nation = nation_or_404(code)
     require_write(request.user, nation)
     form, source_form = _forms(request, ApprovalForm)
@@ -113,7 +113,7 @@ def approval_new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def milestone_new(request: HttpRequest, code: str) -> HttpResponse:
+def milestone_new(request: AuthedRequest, code: str) -> HttpResponse:
     nation = nation_or_404(code)
     require_write(request.user, nation)
     form, source_form = _forms(request, MilestoneForm)

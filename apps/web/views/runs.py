@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
 from apps.gaps.models import GapRun, RunStatus
 from apps.gaps.services import recompute_now
-from apps.web.views.base import may_triage, refuse
+from apps.web.views.base import AuthedRequest, may_triage, refuse
 
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED)
 
 
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthedRequest) -> HttpResponse:
     runs = GapRun.objects.select_related("requested_by").order_by("-created_at")[:20]
     return render(request, "web/run_list.html", {"runs": runs, "can_triage": may_triage(request.user)})
 
 
 @require_POST
-def run_start(request: HttpRequest) -> HttpResponse:
+def run_start(request: AuthedRequest) -> HttpResponse:
     try:
         run = recompute_now(actor=request.user)
     except DomainError as error:
@@ -28,7 +28,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     return redirect("run", pk=run.pk)
 
 
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The run's progress; htmx re-fetches the progress fragment every second until the run finishes."""
     run = get_object_or_404(GapRun.objects.select_related("requested_by"), pk=pk)
     context = {"run": run, "finished": run.status in FINISHED}
