@@ -116,8 +116,11 @@ def position_changes(before: Position | None, after: Position) -> list[FieldChan
 
 @dataclass
 class HistoryEntry:
+    """One declaration and what changed from the previous one in its scope (``first``: there was none)."""
+
     position: Position
     changes: list[FieldChange] = field(default_factory=list)
+    first: bool = False
 
 
 def position_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
@@ -132,7 +135,8 @@ def position_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     previous: dict[str, Position] = {}
     for position in positions:
-        entries.append(HistoryEntry(position, position_changes(previous.get(position.scope), position)))
+        before = previous.get(position.scope)
+        entries.append(HistoryEntry(position, position_changes(before, position), first=before is None))
         previous[position.scope] = position
     entries.sort(key=lambda e: (e.position.recorded_at, e.position.pk), reverse=True)
     return entries

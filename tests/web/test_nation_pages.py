@@ -251,3 +251,33 @@ def test_restricted_positions_and_milestones_stay_hidden_from_uncleared_users(
 def test_nations_index(login: Login, planner: User, nation_b: Nation) -> None:
     html = login(planner).get("/nations/").content.decode()
     assert "AA — Avalon" in html and "BB — Borduria" in html
+
+
+def test_preview_leaves_out_draft_gaps_derived_from_records_the_officer_may_not_see(
+    login: Login, officer_b: User, officer_c: User, nation_b: Nation, nation_c: Nation, ally: Coalition
+) -> None:
+    from tests.factories import CoalitionFactory, MembershipFactory
+
+    wider = CoalitionFactory(code="WIDE", is_defence=False)
+    MembershipFactory(coalition=wider, nation=nation_b)
+    MembershipFactory(coalition=wider, nation=nation_c)
+    declare(nation_b, actor=officer_b, hybrid_policy=HybridPolicy.REQUIRED, releasability=ally)
+    draft = position_post(action="preview", hybrid_policy="forbidden")
+
+    html = login(officer_c).post("/nations/CC/positions/new/", draft).content.decode()
+    assert "Gaps this would open" in html
+    assert "Hybrid conflict" not in html  # derived from BB's ALLY-only position
+
+    declare(nation_b, actor=officer_b, hybrid_policy=HybridPolicy.REQUIRED)  # now public
+    html = login(officer_c).post("/nations/CC/positions/new/", draft).content.decode()
+    assert "Hybrid conflict: Borduria requires hybrids, Carpania forbids hybrids" in html
+
+
+def test_changes_page_in_a_pinned_number_of_queries(
+    login: Login, officer_a: User, nation_a: Nation, django_assert_num_queries
+) -> None:
+    declare(nation_a, actor=officer_a)
+    client = login(officer_a)
+    # session, user, clearance, positions, findings opened, findings resolved, header nation, header liaison
+    with django_assert_num_queries(8):
+        assert client.get("/changes/").status_code == 200
