@@ -3,7 +3,7 @@ them in production; these tests only need rows to show)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.gaps.models import Finding, Rule, Severity
 from apps.nations.models import Nation
+from pqctrack.celery import app as celery_app
 
 _counter = {"n": 0}
 
@@ -62,3 +63,11 @@ def login(client: Client) -> Callable[[User], Client]:
 def fast_password_hashing(settings: Any) -> None:
     """The personas are created with a password; hashing it with the production hasher dominates the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def in_process_tasks() -> Iterator[None]:
+    """Celery tasks run in the test's process (the worker path is the gap engine's to test)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False

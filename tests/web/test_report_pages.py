@@ -147,9 +147,13 @@ def test_changes_rejects_a_bad_date_with_a_field_error(login: Login, planner: Us
 
 
 def test_planner_starts_a_recompute_and_follows_it(
-    login: Login, planner: User, nation_a: Nation, nation_b: Nation, django_capture_on_commit_callbacks, settings
+    login: Login,
+    planner: User,
+    nation_a: Nation,
+    nation_b: Nation,
+    django_capture_on_commit_callbacks,
+    in_process_tasks: None,
 ) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     client = login(planner)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/runs/start/")
