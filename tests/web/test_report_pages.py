@@ -177,3 +177,37 @@ def test_non_planners_cannot_start_a_recompute(login: Login, persona: str, reque
     assert "Recompute now" not in client.get("/runs/").content.decode()
     assert client.post("/runs/start/").status_code == 403
     assert not GapRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("officer_a", True),
+        ("officer_b", False),
+        ("officer_c", False),
+        ("planner", False),
+        ("outside_planner", False),
+        ("analyst", False),
+        ("administrator", True),
+    ],
+)
+@pytest.mark.parametrize("form", ["positions", "approvals", "milestones"])
+def test_declaration_forms_open_only_to_the_nations_officer_and_administrators(
+    login: Login, persona: str, allowed: bool, form: str, request: pytest.FixtureRequest, nation_a: Nation
+) -> None:
+    client = login(request.getfixturevalue(persona))
+    assert client.get(f"/nations/AA/{form}/new/").status_code == (200 if allowed else 403)
+    assert ("/nations/AA/positions/new/" in client.get("/nations/AA/").content.decode()) is allowed
+
+
+@pytest.mark.parametrize("persona", ROLES)
+def test_finding_readiness_cell_and_run_pages_render_for_every_role(
+    login: Login, persona: str, request: pytest.FixtureRequest, nation_a: Nation, nation_b: Nation
+) -> None:
+    finding = make_finding(nation_a, nation_b)
+    run = GapRun.objects.create(trigger="manual")
+    kem = Algorithm.objects.create(name="ML-KEM", kind=AlgorithmKind.KEM)
+    tls = Protocol.objects.create(code="TLS", name="TLS")
+    client = login(request.getfixturevalue(persona))
+    for url in (f"/findings/{finding.pk}/", f"/readiness/{tls.pk}/{kem.pk}/", f"/runs/{run.pk}/"):
+        assert client.get(url).status_code == 200, url
