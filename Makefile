@@ -16,13 +16,14 @@ ARGS ?=
 # Wall-clock time make was launched at, so `make run` can report start-up time including the venv check.
 LAUNCHED_AT := $(shell date +%s.%N)
 
-.PHONY: help venv run test lint lint-django bench-gaps bench-api clean
+.PHONY: help venv run test lint lint-django bench-gaps bench-api bench-ui clean
 
 help:
 	@echo "make run         start the dev stack (PostgreSQL, valkey, migrate + demo data, worker, beat, runserver)"
 	@echo "make test        run the test suite (extra pytest args: make test ARGS=\"-k foo\")"
 	@echo "make lint        ruff check, ruff format --check, makemigrations --check, check, check --deploy"
 	@echo "make bench-gaps  gap computation benchmark      make bench-api  API benchmark"
+	@echo "make bench-ui    coalition matrix page render benchmark"
 	@echo "make clean       stop leftover embedded servers and remove .local/"
 
 # The venv is (re)built when missing or older than the lock; the stamp records a completed install.
@@ -62,6 +63,9 @@ bench-gaps: $(STAMP)
 
 bench-api: $(STAMP)
 	$(DEVSTACK) exec -- python -m benchmarks.api
+
+bench-ui: $(STAMP)
+	$(DEVSTACK) exec -- python -m benchmarks.ui
 
 clean:
 	if [ -x $(PY) ]; then $(DEVSTACK) clean; else rm -rf .local; fi
