@@ -65,7 +65,8 @@ bench-api: $(STAMP)
 	$(DEVSTACK) exec -- python -m benchmarks.api
 
 bench-ui: $(STAMP)
-	$(DEVSTACK) exec -- python -m benchmarks.ui
+	$(DEVSTACK) exec -- sh -c 'python manage.py migrate -v0 && python manage.py load_reference \
+		&& python manage.py recompute_gaps && python -m benchmarks.ui'
 
 clean:
 	if [ -x $(PY) ]; then $(DEVSTACK) clean; else rm -rf .local; fi
