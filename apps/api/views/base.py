@@ -1,0 +1,63 @@
+"""What every API view shares: authentication and scopes, problem details, ETag on reads of editable
+records, and the create/update plumbing (Idempotency-Key, If-Match)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from rest_framework import mixins, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from apps.api.etag import etag_for
+from apps.api.idempotency import idempotent_create
+from apps.api.permissions import TokenScopes
+
+
+class ApiViewSet(GenericViewSet):
+    permission_classes = [IsAuthenticated, TokenScopes]
+    #: Editable records answer with an ETag (and document it).
+    etag_enabled = False
+
+    def respond(
+        self, instance: models.Model, serializer: type[serializers.BaseSerializer], code: int = 200, etag: bool = True
+    ) -> Response:
+        response = Response(serializer(instance, context=self.get_serializer_context()).data, status=code)
+        if etag and self.etag_enabled:
+            response["ETag"] = etag_for(instance)
+        return response
+
+    def validated(self, serializer: type[serializers.Serializer], *, partial: bool = False) -> dict[str, Any]:
+        input_serializer = serializer(data=self.request.data, partial=partial, context=self.get_serializer_context())
+        input_serializer.is_valid(raise_exception=True)
+        return dict(input_serializer.validated_data)
+
+    def create_once(
+        self,
+        request: Request,
+        create: Callable[[], models.Model],
+        output: type[serializers.BaseSerializer] | None = None,
+    ) -> Response:
+        """Create through ``create`` (one service call), honouring Idempotency-Key. The answer is the view's
+        own serializer (with ETag) or ``output`` (a sub-resource, without)."""
+        return idempotent_create(
+            request,
+            lambda: self.respond(
+                create(), output or self.get_serializer_class(), status.HTTP_201_CREATED, etag=output is None
+            ),
+        )
+
+
+class RetrieveMixin:
+    """Detail with the record's ETag (for editable records)."""
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.respond(self.get_object(), self.get_serializer_class())  # type: ignore[attr-defined]
+
+
+class ReadOnlyApiViewSet(mixins.ListModelMixin, RetrieveMixin, ApiViewSet):
+    pass
