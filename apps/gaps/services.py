@@ -1,13 +1,34 @@
-"""Gap services: asking for recomputes (more in the gap engine)."""
+"""Gap services: asking for recomputes, triaging findings, running a recompute now, previewing a draft."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from apps.gaps.models import RecomputeRequest
+from apps.accounts.models import User
+from apps.accounts.permissions import ensure_can_triage, ensure_can_write_nation
+from apps.core.exceptions import Conflict, InvalidInput
+from apps.gaps.engine import evaluate
+from apps.gaps.models import (
+    Finding,
+    FindingEvent,
+    FindingEventKind,
+    FindingStatus,
+    GapRun,
+    RecomputeRequest,
+    RunStatus,
+    RunTrigger,
+)
+from apps.gaps.rules import FindingDraft, Subjects
+from apps.gaps.snapshot import PositionRow, load_snapshot
+from apps.nations.models import Nation
+from apps.positions.models import HybridPolicy, PqcStance, QkdStance, Scope
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +56,136 @@ def _dispatch_drain() -> None:
         drain_recompute_requests.delay()
     except Exception:  # the broker is an optimisation here; the periodic drain picks the request up
         logger.warning("Could not reach the broker; the periodic drain will recompute", exc_info=True)
+
+
+def _locked(finding: Finding) -> Finding:
+    return Finding.objects.select_for_update().get(pk=finding.pk)
+
+
+@transaction.atomic
+def finding_acknowledge(*, finding: Finding, actor: User | None, reason: str = "") -> Finding:
+    """Record that a planner has seen the gap and accepts it is being dealt with. Survives recomputes."""
+    ensure_can_triage(actor)
+    finding = _locked(finding)
+    if finding.status == FindingStatus.RESOLVED:
+        raise Conflict("This gap is resolved; there is nothing to acknowledge.")
+    previous = finding.status
+    finding.status, finding.triage_reason, finding.waiver_expires_on = FindingStatus.ACKNOWLEDGED, reason.strip(), None
+    finding.save(update_fields=["status", "triage_reason", "waiver_expires_on", "updated_at"])
+    FindingEvent.objects.create(
+        finding=finding,
+        kind=FindingEventKind.ACKNOWLEDGED,
+        actor=actor,
+        from_status=previous,
+        to_status=finding.status,
+        reason=reason.strip(),
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_waive(*, finding: Finding, actor: User | None, reason: str, expires_on: date) -> Finding:
+    """Accept the gap until ``expires_on`` (inclusive) for ``reason``. The waiver survives recomputes and
+    lapses by itself: the first run after its expiry opens the gap again."""
+    ensure_can_triage(actor)
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        errors["reason"] = ["Say why the gap is waived."]
+    if expires_on is None or expires_on <= timezone.localdate():
+        errors["expires_on"] = ["A waiver needs an expiry date in the future."]
+    if errors:
+        raise InvalidInput("; ".join(m for ms in errors.values() for m in ms), errors=errors)
+    finding = _locked(finding)
+    if finding.status == FindingStatus.RESOLVED:
+        raise Conflict("This gap is resolved; there is nothing to waive.")
+    previous = finding.status
+    finding.status, finding.triage_reason, finding.waiver_expires_on = FindingStatus.WAIVED, reason.strip(), expires_on
+    finding.save(update_fields=["status", "triage_reason", "waiver_expires_on", "updated_at"])
+    FindingEvent.objects.create(
+        finding=finding,
+        kind=FindingEventKind.WAIVED,
+        actor=actor,
+        from_status=previous,
+        to_status=finding.status,
+        reason=reason.strip(),
+        changes={"waiver_expires_on": [None, expires_on.isoformat()]},
+    )
+    return finding
+
+
+@transaction.atomic
+def recompute_now(*, actor: User | None) -> GapRun:
+    """Queue a full recompute and return its run for progress polling. The task is sent after commit; if
+    the broker cannot be reached the run is marked failed with a message saying so."""
+    ensure_can_triage(actor)
+    run = GapRun.objects.create(trigger=RunTrigger.MANUAL, requested_by=actor)
+    transaction.on_commit(lambda: _dispatch_run(run.pk))
+    return run
+
+
+def _dispatch_run(run_id: int) -> None:
+    from apps.gaps.tasks import run_recompute
+
+    try:
+        run_recompute.delay(run_id)
+    except Exception:
+        logger.warning("Could not reach the broker for run %s", run_id, exc_info=True)
+        GapRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error="The task queue could not be reached; try again later (the periodic sweep still runs).",
+        )
+
+
+PREVIEW_FIELDS = {
+    "pqc_stance",
+    "qkd_stance",
+    "hybrid_policy",
+    "scope",
+    "releasability",
+    "source",
+    "declared",
+    "algorithms_named",
+    "note",
+}
+
+
+@dataclass
+class Preview:
+    """What declaring a position would do to a nation's gaps: drafts it would open, findings it would close."""
+
+    opened: list[FindingDraft] = field(default_factory=list)
+    closed: list[Finding] = field(default_factory=list)
+
+
+def preview_position(*, nation: Nation, actor: User | None, **position_fields: Any) -> Preview:
+    """Evaluate the rules for ``nation`` on an in-memory snapshot in which the draft position (the
+    arguments ``position_declare`` takes) is in force. Writes nothing."""
+    ensure_can_write_nation(actor, nation.pk)
+    unknown = set(position_fields) - PREVIEW_FIELDS
+    if unknown:
+        raise InvalidInput(f"Unknown position fields: {', '.join(sorted(unknown))}.")
+    source = position_fields.get("source")
+    declared = position_fields.get("declared")
+    releasability = position_fields.get("releasability")
+    draft = PositionRow(
+        id=None,
+        nation_id=nation.pk,
+        scope=position_fields.get("scope", Scope.ALL),
+        pqc_stance=position_fields.get("pqc_stance", PqcStance.UNDECLARED),
+        qkd_stance=position_fields.get("qkd_stance", QkdStance.UNDECLARED),
+        hybrid_policy=position_fields.get("hybrid_policy", HybridPolicy.UNDECLARED),
+        releasability_id=releasability.pk if releasability is not None else None,
+        source_id=source.pk if source is not None else None,
+        source_published_on=source.published_on if source is not None else None,
+        declared_on=declared.value if declared is not None else None,
+    )
+    subjects = Subjects(frozenset([nation.pk]))
+    snapshot = load_snapshot(timezone.localdate(), [nation.pk])
+    before = {d.key for d in evaluate(snapshot, subjects)}
+    after = evaluate(snapshot.with_position(draft), subjects)
+    after_keys = {d.key for d in after}
+    closed = Finding.objects.active().filter(key__in=before - after_keys)
+    if actor is not None:
+        closed = closed.visible_to(actor)
+    return Preview(opened=[d for d in after if d.key not in before], closed=list(closed.order_by("key")))

@@ -1,0 +1,115 @@
+"""Admin for gaps: findings to browse and triage (through the services), runs to watch. Computed fields are
+read-only: a gap is never typed in by hand."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from apps.core.exceptions import DomainError
+from apps.gaps.models import Finding, FindingEvent, GapRun
+from apps.gaps.services import finding_acknowledge, recompute_now
+
+
+class FindingEventInline(admin.TabularInline):
+    model = FindingEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "from_status", "to_status", "actor", "run", "reason", "changes"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["title", "rule", "severity", "score", "status", "years_left", "updated_at"]
+    list_filter = ["rule", "severity", "status"]
+    search_fields = ["key", "title", "explanation"]
+    ordering = ["-score", "key"]
+    inlines = [FindingEventInline]
+    actions = ["acknowledge", "recompute"]
+    readonly_fields = [
+        "key",
+        "rule",
+        "nation_a",
+        "nation_b",
+        "coalition",
+        "protocol",
+        "object",
+        "severity",
+        "score",
+        "years_left",
+        "shared_coalitions",
+        "title",
+        "explanation",
+        "evidence",
+        "required_clearances",
+        "fingerprint",
+        "status",
+        "triage_reason",
+        "waiver_expires_on",
+        "first_seen_at",
+        "last_seen_at",
+        "resolved_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined,arg-type]
+
+    @admin.action(description="Acknowledge the selected gaps")
+    def acknowledge(self, request: HttpRequest, queryset: QuerySet[Finding]) -> None:
+        done = 0
+        for finding in queryset:
+            try:
+                finding_acknowledge(finding=finding, actor=request.user, reason="Acknowledged in the admin.")  # type: ignore[arg-type]
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{finding.key}: {error.message}", messages.WARNING)
+        self.message_user(request, f"{done} gap(s) acknowledged.")
+
+    @admin.action(description="Recompute all gaps now")
+    def recompute(self, request: HttpRequest, queryset: QuerySet[Finding]) -> None:
+        try:
+            run = recompute_now(actor=request.user)  # type: ignore[arg-type]
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, f"Run {run.pk} queued; see Gap runs for its progress.")
+
+
+@admin.register(GapRun)
+class GapRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "trigger",
+        "status",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "progress_done",
+        "progress_total",
+        "nations_evaluated",
+        "pairs_evaluated",
+        "findings_opened",
+        "findings_updated",
+        "findings_resolved",
+    ]
+    list_filter = ["trigger", "status"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,289 @@
+"""The gap engine: load a snapshot, run every rule, and write the result as one all-or-nothing change.
+
+A run computes and writes inside one transaction, behind a PostgreSQL advisory lock so runs never interleave
+their writes (and a later run always reads what an earlier one committed). Progress goes through a separate
+connection, so it is visible while the transaction is open. A worker killed mid-run leaves the previous
+findings and the pending recompute requests exactly as they were; the retry starts over."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.gaps.models import (
+    Finding,
+    FindingEvent,
+    FindingEventKind,
+    FindingStatus,
+    GapRun,
+    RecomputeRequest,
+    RunStatus,
+    RunTrigger,
+)
+from apps.gaps.progress import ProgressReporter
+from apps.gaps.rules import REGISTRY, FindingDraft, Subjects
+from apps.gaps.snapshot import Snapshot, load_snapshot
+
+#: pg_advisory_xact_lock key serialising gap runs ("gaps" in ASCII).
+RUN_LOCK = 0x67617073
+#: Content fields a run writes; a change in any of them changes the fingerprint.
+COMPUTED_FIELDS = [
+    "rule",
+    "nation_a_id",
+    "nation_b_id",
+    "coalition_id",
+    "protocol_id",
+    "object",
+    "severity",
+    "score",
+    "years_left",
+    "shared_coalitions",
+    "title",
+    "explanation",
+    "evidence",
+    "required_clearances",
+]
+#: What an "updated" event records as changed (the rest is in the fingerprint).
+TRACKED_CHANGES = ["severity", "score", "object", "title", "shared_coalitions", "required_clearances"]
+
+
+@dataclass
+class WriteCounts:
+    opened: int = 0
+    updated: int = 0
+    resolved: int = 0
+    lapsed: int = 0
+
+
+def evaluate(
+    snapshot: Snapshot, subjects: Subjects, on_rule: Callable[[int], None] | None = None
+) -> list[FindingDraft]:
+    """Every registered rule over ``snapshot``; ``on_rule(n)`` after the n-th rule (progress)."""
+    drafts: list[FindingDraft] = []
+    for done, (_, rule) in enumerate(sorted(REGISTRY.items()), start=1):
+        drafts.extend(rule(snapshot, subjects))
+        if on_rule is not None:
+            on_rule(done)
+    return drafts
+
+
+def compute_gaps(*, as_of: date, nation_ids: Iterable[int] | None = None) -> list[FindingDraft]:
+    """The gaps as they stood (or stand) on ``as_of``, computed without writing anything."""
+    ids = frozenset(nation_ids) if nation_ids is not None else None
+    return evaluate(load_snapshot(as_of, ids), Subjects(ids))
+
+
+def recompute(
+    *,
+    nation_ids: Iterable[int] | None = None,
+    trigger: str,
+    actor: User | None = None,
+    as_of: date | None = None,
+) -> GapRun:
+    """Recompute the gaps of ``nation_ids`` (None: every nation) now, synchronously, and record the run."""
+    ids = sorted(set(nation_ids)) if nation_ids is not None else []
+    run = GapRun.objects.create(trigger=trigger, requested_by=actor, nation_ids=ids)
+    return execute_run(run, as_of=as_of)
+
+
+def drain_requests() -> GapRun | None:
+    """Claim every pending recompute request (skipping those another run holds), recompute the nations
+    they name in one run, and delete them in the transaction that writes the results. A burst of changes
+    becomes one run; None when there was nothing to do."""
+    if not RecomputeRequest.objects.exists():
+        return None
+    run = GapRun.objects.create(trigger=RunTrigger.CHANGE)
+    return execute_run(run, claim_requests=True)
+
+
+def execute_run(run: GapRun, *, claim_requests: bool = False, as_of: date | None = None) -> GapRun:
+    """Carry out ``run`` (a fresh one, or one a lost worker left behind: the result is the same)."""
+    _fail_abandoned_runs(exclude=run.pk)
+    as_of = as_of or timezone.localdate()
+    with ProgressReporter(run.pk) as progress:
+        progress.started(total=len(REGISTRY) + 1)
+        run.status, run.started_at, run.error = RunStatus.RUNNING, timezone.now(), ""
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK])
+                nation_ids: list[int] | None = list(run.nation_ids) or None
+                claimed: list[int] = []
+                if claim_requests:
+                    requests = list(RecomputeRequest.objects.select_for_update(skip_locked=True).order_by("id"))
+                    claimed = [r.pk for r in requests]
+                    wanted = {r.nation_id for r in requests}
+                    nation_ids = None if None in wanted else sorted(n for n in wanted if n is not None)
+                    run.nation_ids = nation_ids or []
+                if claim_requests and not claimed:
+                    counts, snapshot_size = WriteCounts(), (0, 0)
+                else:
+                    subjects = Subjects(frozenset(nation_ids) if nation_ids is not None else None)
+                    snapshot = load_snapshot(as_of, nation_ids)
+                    drafts = evaluate(snapshot, subjects, on_rule=progress.step)
+                    snapshot_size = (len(subjects.nations(snapshot)), len(subjects.pairs(snapshot)))
+                    counts = _write(run, drafts, nation_ids, as_of)
+                    _test_pause()
+                    RecomputeRequest.objects.filter(pk__in=claimed).delete()
+                run.nations_evaluated, run.pairs_evaluated = snapshot_size
+                run.findings_opened, run.findings_updated = counts.opened, counts.updated
+                run.findings_resolved = counts.resolved
+                run.progress_done = run.progress_total = len(REGISTRY) + 1
+                run.status, run.finished_at = RunStatus.SUCCEEDED, timezone.now()
+                run.save()
+        except Exception as error:
+            run.status, run.finished_at, run.error = (
+                RunStatus.FAILED,
+                timezone.now(),
+                f"{type(error).__name__}: {error}",
+            )
+            progress.update(status=run.status, finished_at=run.finished_at, error=run.error[:2000])
+            raise
+    return run
+
+
+def _fail_abandoned_runs(*, exclude: int) -> None:
+    """A run still "running" past the task time limit belonged to a worker that was lost."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    GapRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=cutoff).exclude(pk=exclude).update(
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        error="The worker running it was lost; a later run redid it.",
+    )
+
+
+def _test_pause() -> None:
+    pause = settings.PQCTRACK_GAPS_TEST_PAUSE_BEFORE_COMMIT_MS
+    if pause:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(%s)", [pause / 1000])
+
+
+def _apply(finding: Finding, draft: FindingDraft, fingerprint: str) -> dict[str, list[Any]]:
+    changes = {
+        name: [getattr(finding, name), getattr(draft, name)]
+        for name in TRACKED_CHANGES
+        if getattr(finding, name) != getattr(draft, name)
+    }
+    for name in COMPUTED_FIELDS:
+        setattr(finding, name, getattr(draft, name))
+    finding.fingerprint = fingerprint
+    return changes
+
+
+def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None, as_of: date) -> WriteCounts:
+    """Bring the stored findings in line with ``drafts``: open new ones, update changed ones, reopen ones
+    that came back, resolve those in scope that are gone, and lapse expired waivers. Events record every
+    transition. Unchanged findings are not written at all, so running twice changes nothing."""
+    now = timezone.now()
+    counts = WriteCounts()
+    events: list[FindingEvent] = []
+    counts.lapsed = _lapse_waivers(run, as_of, now)
+    scope = Q() if nation_ids is None else Q(nation_a_id__in=nation_ids) | Q(nation_b_id__in=nation_ids)
+    keys = [d.key for d in drafts]
+    existing = {f.key: f for f in Finding.objects.select_for_update().filter(scope | Q(key__in=keys))}
+    created: list[Finding] = []
+    created_events: list[FindingEvent] = []
+    changed: list[Finding] = []
+    for draft in drafts:
+        fingerprint = draft.fingerprint()
+        finding = existing.pop(draft.key, None)
+        if finding is None:
+            finding = Finding(key=draft.key, status=FindingStatus.OPEN, first_seen_at=now, last_seen_at=now)
+            _apply(finding, draft, fingerprint)
+            created.append(finding)
+            created_events.append(
+                FindingEvent(finding=finding, kind=FindingEventKind.OPENED, run=run, to_status="open")
+            )
+            counts.opened += 1
+        elif finding.status == FindingStatus.RESOLVED:
+            changes = _apply(finding, draft, fingerprint)
+            finding.status, finding.resolved_at, finding.last_seen_at = FindingStatus.OPEN, None, now
+            finding.triage_reason, finding.waiver_expires_on = "", None
+            changed.append(finding)
+            events.append(_event(finding, FindingEventKind.REOPENED, run, "resolved", changes))
+            counts.opened += 1
+        elif finding.fingerprint != fingerprint:
+            changes = _apply(finding, draft, fingerprint)
+            finding.last_seen_at = now
+            changed.append(finding)
+            events.append(_event(finding, FindingEventKind.UPDATED, run, finding.status, changes))
+            counts.updated += 1
+    for finding in existing.values():
+        if finding.status == FindingStatus.RESOLVED:
+            continue
+        events.append(
+            FindingEvent(
+                finding=finding,
+                kind=FindingEventKind.RESOLVED,
+                run=run,
+                from_status=finding.status,
+                to_status=FindingStatus.RESOLVED,
+                reason="The data no longer produces this gap.",
+            )
+        )
+        finding.status, finding.resolved_at = FindingStatus.RESOLVED, now
+        changed.append(finding)
+        counts.resolved += 1
+    Finding.objects.bulk_create(created, batch_size=2000)
+    for finding in changed:
+        finding.updated_at = now
+    Finding.objects.bulk_update(
+        changed,
+        [
+            *COMPUTED_FIELDS,
+            "fingerprint",
+            "status",
+            "resolved_at",
+            "last_seen_at",
+            "triage_reason",
+            "waiver_expires_on",
+            "updated_at",
+        ],
+        batch_size=2000,
+    )
+    FindingEvent.objects.bulk_create(created_events + events, batch_size=5000)
+    return counts
+
+
+def _event(finding: Finding, kind: str, run: GapRun, from_status: str, changes: dict[str, list[Any]]) -> FindingEvent:
+    return FindingEvent(
+        finding=finding,
+        kind=kind,
+        run=run,
+        from_status=from_status,
+        to_status=finding.status,
+        changes={name: [_plain(v) for v in pair] for name, pair in changes.items()},
+    )
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | list | dict | type(None)) else str(value)
+
+
+def _lapse_waivers(run: GapRun, as_of: date, now: Any) -> int:
+    """A waiver holds up to and including its expiry date; the day after, the finding is open again."""
+    lapsed = list(Finding.objects.select_for_update().filter(status=FindingStatus.WAIVED, waiver_expires_on__lt=as_of))
+    FindingEvent.objects.bulk_create(
+        FindingEvent(
+            finding=f,
+            kind=FindingEventKind.WAIVER_LAPSED,
+            run=run,
+            from_status=FindingStatus.WAIVED,
+            to_status=FindingStatus.OPEN,
+            reason=f"The waiver expired on {f.waiver_expires_on}.",
+        )
+        for f in lapsed
+    )
+    Finding.objects.filter(pk__in=[f.pk for f in lapsed]).update(
+        status=FindingStatus.OPEN, waiver_expires_on=None, updated_at=now
+    )
+    return len(lapsed)

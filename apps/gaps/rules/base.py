@@ -1,0 +1,151 @@
+"""What every gap rule shares: the draft it returns, the registry, and the severity scale."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from apps.gaps.models import Rule, Severity
+from apps.gaps.snapshot import CoalitionRow, Snapshot
+
+DEADLINE = date(2035, 12, 31)
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """What a recompute looks at: every allied state (``nation_ids`` None) or only these nations and the
+    pairs they belong to."""
+
+    nation_ids: frozenset[int] | None = None
+
+    def nations(self, snapshot: Snapshot) -> list[int]:
+        states = snapshot.allied_states()
+        return states if self.nation_ids is None else [n for n in states if n in self.nation_ids]
+
+    def pairs(self, snapshot: Snapshot) -> list[tuple[int, int]]:
+        return list(snapshot.allied_pairs(self.nation_ids))
+
+
+@dataclass
+class FindingDraft:
+    """A gap as a rule computes it, before it meets the stored findings. ``key`` is its stable identity."""
+
+    key: str
+    rule: str
+    severity: str
+    score: int
+    years_left: Decimal
+    title: str
+    explanation: str
+    object: str = ""
+    nation_a_id: int | None = None
+    nation_b_id: int | None = None
+    coalition_id: int | None = None
+    protocol_id: int | None = None
+    shared_coalitions: list[str] = field(default_factory=list)
+    evidence: list[dict[str, object]] = field(default_factory=list)
+    required_clearances: list[int] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        payload = asdict(self)
+        payload["years_left"] = str(self.years_left)
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+RuleFunction = Callable[[Snapshot, Subjects], list[FindingDraft]]
+REGISTRY: dict[str, RuleFunction] = {}
+
+
+def register(rule: Rule) -> Callable[[RuleFunction], RuleFunction]:
+    def decorator(function: RuleFunction) -> RuleFunction:
+        REGISTRY[rule.value] = function
+        return function
+
+    return decorator
+
+
+def years_left(as_of: date) -> Decimal:
+    """Years from ``as_of`` to the 2035 line (negative once it has passed), to one decimal."""
+    return Decimal(round((DEADLINE - as_of).days / 365.25, 1)).quantize(Decimal("0.1"))
+
+
+def urgency(as_of: date, when: date | None = None) -> int:
+    """0-20 points: the nearer ``when`` (default: the 2035 line), the more urgent."""
+    years = ((when or DEADLINE) - as_of).days / 365.25
+    return max(0, min(20, round(20 - 2 * years)))
+
+
+def severity_of(score: int) -> str:
+    if score >= 80:
+        return Severity.CRITICAL
+    if score >= 60:
+        return Severity.HIGH
+    if score >= 40:
+        return Severity.MEDIUM
+    if score >= 20:
+        return Severity.LOW
+    return Severity.INFO
+
+
+def defence_bonus(shared: Iterable[CoalitionRow]) -> int:
+    """A common-defence coalition makes a gap between two allies worse."""
+    return 15 if any(c.is_defence for c in shared) else 0
+
+
+def clearances(*releasability_ids: int | None) -> list[int]:
+    """Coalitions a user must belong to for every restricted record behind a finding."""
+    return sorted({r for r in releasability_ids if r is not None})
+
+
+def pair_key(rule: Rule, snapshot: Snapshot, a: int, b: int, obj: str = "") -> str:
+    codes = sorted((snapshot.code(a), snapshot.code(b)))
+    return ":".join([rule.value, *codes, *([obj] if obj else [])])
+
+
+def draft(
+    *,
+    rule: Rule,
+    snapshot: Snapshot,
+    key: str,
+    score: int,
+    title: str,
+    explanation: str,
+    evidence: list[dict[str, object]],
+    releasabilities: Iterable[int | None] = (),
+    **subjects: object,
+) -> FindingDraft:
+    """Build a draft with the severity, years left and clearances derived the same way for every rule."""
+    score = max(0, min(100, score))
+    a, b = subjects.get("nation_a_id"), subjects.get("nation_b_id")
+    shared = snapshot.shared_coalitions(a, b) if isinstance(a, int) and isinstance(b, int) else []
+    if isinstance(a, int) and not shared and b is None:
+        shared = sorted(
+            (snapshot.coalitions[c] for c in snapshot.memberships.get(a, ()) if c in snapshot.coalitions),
+            key=lambda c: c.code,
+        )
+    return FindingDraft(
+        key=key,
+        rule=rule.value,
+        severity=severity_of(score),
+        score=score,
+        years_left=years_left(snapshot.as_of),
+        title=title[:300],
+        explanation=explanation,
+        shared_coalitions=[c.code for c in shared],
+        evidence=evidence,
+        required_clearances=clearances(*releasabilities),
+        **subjects,  # type: ignore[arg-type]
+    )
+
+
+def pair_names(snapshot: Snapshot, a: int, b: int) -> tuple[str, str]:
+    return snapshot.nations[a].name, snapshot.nations[b].name
+
+
+def coalition_phrase(shared: list[CoalitionRow]) -> str:
+    codes = ", ".join(c.code for c in shared)
+    return f"They share {codes}" + (" (a common-defence coalition)." if any(c.is_defence for c in shared) else ".")

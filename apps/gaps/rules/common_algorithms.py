@@ -1,0 +1,158 @@
+"""Rules 2a and 2b: two allies approve no usable KEM (or signature) parameter set in common.
+
+Compared per scope: a nation's approvals for national security systems replace its approvals for all
+systems when it has any of that kind, so CNSA 2.0's ML-KEM-1024-only rule is set against the other's
+general list. An approval of a whole algorithm covers all its parameter sets; a parameter set's own
+approval overrides its algorithm's. The same parameter set on both sides is by definition a match at the
+same NIST security category; the explanation names the categories each side accepts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apps.gaps.models import Rule
+from apps.gaps.rules.base import (
+    FindingDraft,
+    Subjects,
+    coalition_phrase,
+    defence_bonus,
+    draft,
+    pair_key,
+    register,
+    urgency,
+)
+from apps.gaps.snapshot import ApprovalRow, Snapshot
+from apps.positions.models import ApprovalStatus, Scope
+
+USABLE = {ApprovalStatus.APPROVED, ApprovalStatus.MANDATED, ApprovalStatus.PREFERRED, ApprovalStatus.TOLERATED}
+
+#: (algorithm id, parameter set id); an algorithm without parameter sets counts as one, with id None.
+Item = tuple[int, int | None]
+
+
+@dataclass(frozen=True)
+class Usable:
+    items: frozenset[Item]
+    approvals: tuple[ApprovalRow, ...]
+
+
+def _of_kind(snapshot: Snapshot, approval: ApprovalRow, signature: bool) -> bool:
+    algorithm = snapshot.algorithms.get(approval.algorithm_id)
+    return algorithm is not None and not algorithm.quantum_vulnerable and algorithm.is_signature == signature
+
+
+def usable_set(snapshot: Snapshot, nation_id: int, scope: str, *, signature: bool) -> Usable | None:
+    """The post-quantum parameter sets ``nation_id`` may use in ``scope``; None when it has declared no
+    approval of that kind at all (nothing to compare; the undeclared rule speaks to that)."""
+    rows = [a for a in snapshot.approvals.get(nation_id, []) if _of_kind(snapshot, a, signature)]
+    scoped = [a for a in rows if a.scope == scope] or [a for a in rows if a.scope == Scope.ALL]
+    if not scoped:
+        return None
+    live = [a for a in scoped if a.until is None or a.until >= snapshot.as_of]
+    by_algorithm = {a.algorithm_id: a for a in live if a.parameter_set_id is None}
+    by_set = {a.parameter_set_id: a for a in live if a.parameter_set_id is not None}
+    items: set[Item] = set()
+    for algorithm_id in {a.algorithm_id for a in live}:
+        sets = snapshot.parameter_sets_of(algorithm_id)
+        if not sets:
+            whole = by_algorithm.get(algorithm_id)
+            if whole is not None and whole.status in USABLE:
+                items.add((algorithm_id, None))
+            continue
+        for ps in sets:
+            approval = by_set.get(ps.id) or by_algorithm.get(algorithm_id)
+            if approval is not None and approval.status in USABLE:
+                items.add((algorithm_id, ps.id))
+    return Usable(frozenset(items), tuple(sorted(scoped, key=lambda a: a.id)))
+
+
+def _describe(snapshot: Snapshot, items: frozenset[Item]) -> str:
+    if not items:
+        return "nothing usable"
+    names = []
+    for algorithm_id, ps_id in sorted(items, key=lambda i: (snapshot.algorithms[i[0]].name, i[1] or 0)):
+        if ps_id is None:
+            names.append(snapshot.algorithms[algorithm_id].name)
+        else:
+            ps = snapshot.parameter_sets[ps_id]
+            names.append(f"{ps.name} (cat. {ps.category})" if ps.category else ps.name)
+    if len(names) > 6:
+        names = [*names[:6], f"and {len(names) - 6} more"]
+    return ", ".join(names)
+
+
+def _evaluate(snapshot: Snapshot, subjects: Subjects, *, signature: bool) -> list[FindingDraft]:
+    rule = Rule.NO_COMMON_SIGNATURE if signature else Rule.NO_COMMON_KEM
+    what = "signature" if signature else "key-establishment (KEM)"
+    found = []
+    cache: dict[tuple[int, str], Usable | None] = {}
+
+    def usable(nation_id: int, scope: str) -> Usable | None:
+        if (nation_id, scope) not in cache:
+            cache[nation_id, scope] = usable_set(snapshot, nation_id, scope, signature=signature)
+        return cache[nation_id, scope]
+
+    for a, b in subjects.pairs(snapshot):
+        scopes = {Scope.ALL.value}
+        for nid in (a, b):
+            scopes.update(x.scope for x in snapshot.approvals.get(nid, []) if _of_kind(snapshot, x, signature))
+        base = None
+        for scope in sorted(scopes, key=lambda s: (s != Scope.ALL, s)):
+            ua, ub = usable(a, scope), usable(b, scope)
+            if ua is None or ub is None:
+                continue
+            if scope == Scope.ALL:
+                base = (ua, ub)
+            elif (ua, ub) == base:
+                continue  # the same comparison as for all systems
+            if ua.items & ub.items:
+                continue
+            shared = snapshot.shared_coalitions(a, b)
+            name_a, name_b = snapshot.nations[a].name, snapshot.nations[b].name
+            scope_text = "all systems" if scope == Scope.ALL else Scope(scope).label.lower()
+            mandated = any(x.status == ApprovalStatus.MANDATED for x in ua.approvals + ub.approvals)
+            approvals = ua.approvals + ub.approvals
+            found.append(
+                draft(
+                    rule=rule,
+                    snapshot=snapshot,
+                    key=pair_key(rule, snapshot, a, b, scope),
+                    score=50 + (10 if mandated else 0) + defence_bonus(shared) + urgency(snapshot.as_of),
+                    object=f"{'signature' if signature else 'KEM'} ({scope})",
+                    title=f"No common {what} algorithm: {name_a} and {name_b} ({scope_text})",
+                    explanation=(
+                        f"For {scope_text}, {name_a} accepts {_describe(snapshot, ua.items)}; {name_b} accepts "
+                        f"{_describe(snapshot, ub.items)}. They share no post-quantum {what} parameter set at a "
+                        f"matching security category, so a connection between them has no algorithm both "
+                        f"allow. {coalition_phrase(shared)}"
+                    ),
+                    evidence=[
+                        {
+                            "model": "positions.approval",
+                            "id": x.id,
+                            "label": f"{snapshot.code(x.nation_id)} {_label(snapshot, x)}: {x.status} ({x.scope})",
+                        }
+                        for x in approvals
+                    ],
+                    releasabilities=[x.releasability_id for x in approvals],
+                    nation_a_id=a,
+                    nation_b_id=b,
+                )
+            )
+    return found
+
+
+def _label(snapshot: Snapshot, approval: ApprovalRow) -> str:
+    if approval.parameter_set_id is not None:
+        return snapshot.parameter_sets[approval.parameter_set_id].name
+    return snapshot.algorithms[approval.algorithm_id].name
+
+
+@register(Rule.NO_COMMON_KEM)
+def evaluate_kem(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
+    return _evaluate(snapshot, subjects, signature=False)
+
+
+@register(Rule.NO_COMMON_SIGNATURE)
+def evaluate_signature(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
+    return _evaluate(snapshot, subjects, signature=True)

@@ -1,0 +1,322 @@
+"""An in-memory snapshot of everything the gap rules read, as it stood on one date.
+
+The rules never touch the ORM: ``load_snapshot`` reads the data with a handful of queries, and tests and
+previews build a ``Snapshot`` by hand (or change a loaded one with ``with_position``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+
+from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
+from apps.nations.models import Coalition, Membership, Nation, NationKind
+from apps.positions.models import Approval, Milestone, Position, Scope
+from apps.standards.models import Protocol, WorkItem, WorkItemStatus
+
+#: Texts of work items that describe a framework or "any algorithm" rather than one algorithm's use: the
+#: free-text matcher links the algorithms they name as examples, but they standardise none of them.
+GENERIC_WORK_PREFIXES = ("framework", "any ", "any(", "generic", "n/a")
+
+
+@dataclass(frozen=True)
+class NationRow:
+    id: int
+    code: str
+    name: str
+    kind: str = NationKind.STATE
+
+
+@dataclass(frozen=True)
+class CoalitionRow:
+    id: int
+    code: str
+    is_defence: bool = False
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """A position in force. ``id`` is None for a draft that is not saved (previews)."""
+
+    id: int | None
+    nation_id: int
+    scope: str = Scope.ALL
+    pqc_stance: str = "undeclared"
+    qkd_stance: str = "undeclared"
+    hybrid_policy: str = "undeclared"
+    releasability_id: int | None = None
+    source_id: int | None = None
+    source_published_on: date | None = None
+    declared_on: date | None = None
+
+    def evidence(self, code: str) -> dict[str, object]:
+        return {"model": "positions.position", "id": self.id, "label": f"{code} position ({self.scope})"}
+
+
+@dataclass(frozen=True)
+class AlgorithmRow:
+    id: int
+    name: str
+    kind: str
+    quantum_vulnerable: bool = False
+
+    @property
+    def is_signature(self) -> bool:
+        return self.kind in (AlgorithmKind.SIGNATURE, AlgorithmKind.STATEFUL_SIGNATURE)
+
+
+@dataclass(frozen=True)
+class ParameterSetRow:
+    id: int
+    algorithm_id: int
+    name: str
+    category: int | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalRow:
+    id: int
+    nation_id: int
+    algorithm_id: int
+    status: str
+    parameter_set_id: int | None = None
+    scope: str = Scope.ALL
+    until: date | None = None
+    releasability_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    id: int
+    nation_id: int
+    kind: str
+    target_on: date
+    title: str = ""
+    scope: str = Scope.ALL
+    releasability_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ProtocolRow:
+    id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class WorkItemRow:
+    """A standards work item with its lifecycle stage on the snapshot date (blank: no status yet)."""
+
+    id: int
+    identifier: str
+    protocol_id: int
+    algorithm_ids: frozenset[int] = frozenset()
+    lifecycle: str = ""
+    status: str = ""
+    expected_completion_on: date | None = None
+    generic: bool = False
+
+
+@dataclass
+class Snapshot:
+    """The data as of ``as_of``. Collections are keyed by id; per-nation lists hold the records in force."""
+
+    as_of: date
+    nations: dict[int, NationRow] = field(default_factory=dict)
+    coalitions: dict[int, CoalitionRow] = field(default_factory=dict)
+    memberships: dict[int, frozenset[int]] = field(default_factory=dict)
+    positions: dict[int, dict[str, PositionRow]] = field(default_factory=dict)
+    approvals: dict[int, list[ApprovalRow]] = field(default_factory=dict)
+    milestones: dict[int, list[MilestoneRow]] = field(default_factory=dict)
+    algorithms: dict[int, AlgorithmRow] = field(default_factory=dict)
+    parameter_sets: dict[int, ParameterSetRow] = field(default_factory=dict)
+    protocols: dict[int, ProtocolRow] = field(default_factory=dict)
+    work_items: list[WorkItemRow] = field(default_factory=list)
+    stale_after_days: int = 730
+
+    # --- who the rules look at -------------------------------------------------------------------------
+
+    def allied_states(self) -> list[int]:
+        """State nations belonging to at least one coalition: the subjects of the one-nation rules.
+        Multinational bodies (EU, NATO speaking for itself) are never subjects."""
+        return sorted(
+            nid for nid, nation in self.nations.items() if nation.kind == NationKind.STATE and self.memberships.get(nid)
+        )
+
+    def shared_coalitions(self, a: int, b: int) -> list[CoalitionRow]:
+        shared = self.memberships.get(a, frozenset()) & self.memberships.get(b, frozenset())
+        return sorted((self.coalitions[c] for c in shared if c in self.coalitions), key=lambda c: c.code)
+
+    def allied_pairs(self, touching: Iterable[int] | None = None) -> Iterator[tuple[int, int]]:
+        """Unordered pairs (lower id first) of state nations that are *allies*: here that means they share at
+        least one coalition on the snapshot date. ``touching`` limits the pairs to those involving one of
+        those nations (an incremental recompute)."""
+        states = self.allied_states()
+        by_coalition: dict[int, list[int]] = defaultdict(list)
+        for nid in states:
+            for cid in self.memberships[nid]:
+                by_coalition[cid].append(nid)
+        wanted = None if touching is None else set(touching)
+        for a in states if wanted is None else sorted(wanted & set(states)):
+            partners: set[int] = set()
+            for cid in self.memberships[a]:
+                partners.update(by_coalition[cid])
+            for b in sorted(partners):
+                if b == a:
+                    continue
+                if wanted is not None and b in wanted and b < a:
+                    continue  # already yielded from b's side
+                if wanted is None and b < a:
+                    continue
+                yield (a, b) if a < b else (b, a)
+
+    # --- lookups used by the rules ---------------------------------------------------------------------
+
+    def code(self, nation_id: int) -> str:
+        return self.nations[nation_id].code
+
+    def position(self, nation_id: int, scope: str = Scope.ALL) -> PositionRow | None:
+        """The position for ``scope``, falling back to the nation's position for all systems."""
+        by_scope = self.positions.get(nation_id, {})
+        return by_scope.get(scope) or by_scope.get(Scope.ALL)
+
+    def position_scopes(self, *nation_ids: int) -> list[str]:
+        scopes = {Scope.ALL.value}
+        for nid in nation_ids:
+            scopes.update(self.positions.get(nid, {}))
+        return sorted(scopes, key=lambda s: (s != Scope.ALL, s))
+
+    def parameter_sets_of(self, algorithm_id: int) -> list[ParameterSetRow]:
+        index = self.__dict__.get("_ps_index")
+        if index is None:
+            index = defaultdict(list)
+            for ps in self.parameter_sets.values():
+                index[ps.algorithm_id].append(ps)
+            self.__dict__["_ps_index"] = index
+        return index.get(algorithm_id, [])
+
+    def with_position(self, draft: PositionRow) -> Snapshot:
+        """A copy in which ``draft`` is the position in force for its nation and scope (for previews)."""
+        positions = dict(self.positions)
+        positions[draft.nation_id] = {**positions.get(draft.nation_id, {}), draft.scope: draft}
+        return dataclasses.replace(self, positions=positions)
+
+
+def _group(rows: Iterable[object], key: str) -> dict[int, list]:  # type: ignore[type-arg]
+    grouped: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return dict(grouped)
+
+
+def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snapshot:
+    """Read the data in force on ``as_of``. With ``nation_ids``, national records are read only for those
+    nations and their allies (everything an incremental recompute of them can look at). Eleven queries,
+    whatever the number of nations."""
+    memberships: dict[int, set[int]] = defaultdict(set)
+    for nation_id, coalition_id in Membership.objects.as_of(as_of).values_list("nation_id", "coalition_id"):
+        memberships[nation_id].add(coalition_id)
+    scope_ids: set[int] | None = None
+    if nation_ids is not None:
+        scope_ids = set(nation_ids)
+        their_coalitions = set().union(*(memberships.get(n, set()) for n in scope_ids))
+        scope_ids |= {n for n, cs in memberships.items() if cs & their_coalitions}
+
+    def national(qs):  # type: ignore[no-untyped-def]
+        return qs if scope_ids is None else qs.filter(nation_id__in=scope_ids)
+
+    nations = {
+        n.id: NationRow(n.id, n.code, n.name, n.kind)
+        for n in (Nation.objects.all() if scope_ids is None else Nation.objects.filter(id__in=scope_ids))
+    }
+    coalitions = {c.id: CoalitionRow(c.id, c.code, c.is_defence) for c in Coalition.objects.all()}
+    positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
+    for p in national(Position.objects.as_of(as_of)).select_related("source"):
+        positions[p.nation_id][p.scope] = PositionRow(
+            id=p.id,
+            nation_id=p.nation_id,
+            scope=p.scope,
+            pqc_stance=p.pqc_stance,
+            qkd_stance=p.qkd_stance,
+            hybrid_policy=p.hybrid_policy,
+            releasability_id=p.releasability_id,
+            source_id=p.source_id,
+            source_published_on=p.source.published_on if p.source else None,
+            declared_on=p.declared_on,
+        )
+    approvals = [
+        ApprovalRow(
+            id=a["id"],
+            nation_id=a["nation_id"],
+            algorithm_id=a["algorithm_id"],
+            status=a["status"],
+            parameter_set_id=a["parameter_set_id"],
+            scope=a["scope"],
+            until=a["until"],
+            releasability_id=a["releasability_id"],
+        )
+        for a in national(Approval.objects.as_of(as_of)).values(
+            "id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until", "releasability_id"
+        )
+    ]
+    milestones = [
+        MilestoneRow(
+            id=m["id"],
+            nation_id=m["nation_id"],
+            kind=m["kind"],
+            target_on=m["target_on"],
+            title=m["title"],
+            scope=m["scope"],
+            releasability_id=m["releasability_id"],
+        )
+        for m in national(Milestone.objects.as_of(as_of)).values(
+            "id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id"
+        )
+    ]
+    algorithms = {
+        a.id: AlgorithmRow(a.id, a.name, a.kind, a.quantum_vulnerable)
+        for a in Algorithm.objects.only("id", "name", "kind", "quantum_vulnerable")
+    }
+    parameter_sets = {
+        p["id"]: ParameterSetRow(p["id"], p["algorithm_id"], p["name"], p["security_category"])
+        for p in ParameterSet.objects.values("id", "algorithm_id", "name", "security_category")
+    }
+    protocols = {p.id: ProtocolRow(p.id, p.code) for p in Protocol.objects.only("id", "code")}
+    covered: dict[int, set[int]] = defaultdict(set)
+    for work_item_id, algorithm_id in WorkItem.algorithms.through.objects.values_list("workitem_id", "algorithm_id"):
+        covered[work_item_id].add(algorithm_id)
+    statuses = {
+        s.work_item_id: s for s in WorkItemStatus.objects.as_of(as_of).only("work_item_id", "status", "lifecycle")
+    }
+    work_items = []
+    for w in WorkItem.objects.values("id", "identifier", "protocol_id", "algorithms_text", "expected_completion_on"):
+        status = statuses.get(w["id"])
+        work_items.append(
+            WorkItemRow(
+                id=w["id"],
+                identifier=w["identifier"],
+                protocol_id=w["protocol_id"],
+                algorithm_ids=frozenset(covered.get(w["id"], ())),
+                lifecycle=status.lifecycle if status else "",
+                status=status.status if status else "",
+                expected_completion_on=w["expected_completion_on"],
+                generic=w["algorithms_text"].strip().lower().startswith(GENERIC_WORK_PREFIXES),
+            )
+        )
+    return Snapshot(
+        as_of=as_of,
+        nations=nations,
+        coalitions=coalitions,
+        memberships={n: frozenset(cs) for n, cs in memberships.items() if n in nations},
+        positions=dict(positions),
+        approvals=_group(approvals, "nation_id"),
+        milestones=_group(milestones, "nation_id"),
+        algorithms=algorithms,
+        parameter_sets=parameter_sets,
+        protocols=protocols,
+        work_items=work_items,
+        stale_after_days=settings.PQCTRACK_STALE_AFTER_DAYS,
+    )
