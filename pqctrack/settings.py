@@ -150,7 +150,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.PerCallerThrottle"],
     "DEFAULT_THROTTLE_RATES": {"caller": env_str("API_THROTTLE_RATE", "1200/min")},
-    "EXCEPTION_HANDLER": "apps.api.exceptions.problem_exception_handler",
+    "EXCEPTION_HANDLER": "apps.api.problems.problem_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

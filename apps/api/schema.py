@@ -54,9 +54,12 @@ class ProblemAutoSchema(AutoSchema):
             codes.update(WRITE)
         if self.method == "POST":
             codes.update(CREATE)
-        if self.method in ("PUT", "PATCH"):
+        if self._needs_if_match():
             codes.update(UPDATE)
         return codes
+
+    def _needs_if_match(self) -> bool:
+        return self.method in ("PUT", "PATCH") or getattr(self.view, "if_match_required", False)
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)
@@ -77,7 +80,7 @@ class ProblemAutoSchema(AutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
-        if self.method in ("PUT", "PATCH"):
+        if self._needs_if_match():
             parameters.append(
                 OpenApiParameter(
                     "If-Match",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.api.serializers.base import StrictInput
 from apps.gaps.models import Finding, GapRun
 
 
@@ -104,3 +105,12 @@ class ProtocolReadinessOutput(serializers.Serializer):
 
 class AsOfInput(serializers.Serializer):
     as_of = serializers.DateField(required=False)
+
+
+class AcknowledgeInput(StrictInput):
+    reason = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+
+class WaiveInput(StrictInput):
+    reason = serializers.CharField(max_length=5000)
+    expires_on = serializers.DateField()

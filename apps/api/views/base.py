@@ -22,6 +22,10 @@ class ApiViewSet(GenericViewSet):
     permission_classes = [IsAuthenticated, TokenScopes]
     #: Editable records answer with an ETag (and document it).
     etag_enabled = False
+    #: The token scope a write needs; an action may say ``triage``.
+    write_scope = "write"
+    #: Set on POST actions that change a record and so need If-Match, like PUT and PATCH.
+    if_match_required = False
 
     def respond(
         self, instance: models.Model, serializer: type[serializers.BaseSerializer], code: int = 200, etag: bool = True

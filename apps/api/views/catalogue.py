@@ -95,7 +95,8 @@ class AlgorithmViewSet(CatalogueViewSet):
 
     def upsert(self, key: dict[str, Any], values: dict[str, Any], record: Any = None) -> models.Model:
         _split_date(values, "status_date", "status")
-        return algorithm_upsert(**key, **values, source=_source(values, record), actor=self.request.user)
+        source = _source(values, record)
+        return algorithm_upsert(**key, **values, source=source, actor=self.request.user)
 
 
 @_schema(s.ParameterSetOutput, s.ParameterSetCreateInput, s.ParameterSetUpdateInput)
