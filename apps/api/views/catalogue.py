@@ -172,6 +172,11 @@ class WorkItemViewSet(CatalogueViewSet):
     ordering_fields = ("identifier", "updated_at", "expected_completion_on")
     key = ("body", "identifier")
 
+    def get_queryset(self) -> models.QuerySet[Any]:
+        if self.action in ("statuses", "record_status"):
+            return WorkItem.objects.all()  # the item only names the history; no need for its prefetches
+        return super().get_queryset()
+
     def upsert(self, key: dict[str, Any], values: dict[str, Any], record: Any = None) -> models.Model:
         _split_date(values, "expected_completion", "expected_completion")
         source = _source(values, record)
