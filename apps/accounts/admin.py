@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from apps.accounts.models import ApiToken, TokenScope, User
 from apps.accounts.services import token_issue, token_revoke
@@ -68,8 +68,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)
             return
-        obj.pk = token.pk
+        obj.pk, obj.prefix = token.pk, token.prefix
         self.message_user(request, f"Token secret (shown once, copy it now): {secret}", messages.WARNING)
+
+    def log_addition(self, request: HttpRequest, obj: ApiToken, message: Any) -> Any:
+        if obj.pk is None:  # the service refused; nothing was added
+            return None
+        return super().log_addition(request, obj, message)
+
+    def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue: str | None = None) -> HttpResponse:
+        if obj.pk is None:
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         """The service has set the nations already."""
