@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -68,7 +69,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         response = Response(problem(exc.status_code, exc.message, errors), status=exc.status_code)
         response.content_type = PROBLEM_CONTENT_TYPE
         return response
-    if isinstance(exc, RequestDataTooBig):
+    if isinstance(exc, DataError):
+        # The database refused a value the validators let through (a NUL byte, an out-of-range number).
+        exc = exceptions.ValidationError({"non_field_errors": ["A value is malformed or out of range."]})
+    elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

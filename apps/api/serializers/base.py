@@ -55,6 +55,10 @@ class SourceInput(StrictInput):
 
 
 class SourceOutput(serializers.ModelSerializer):
+    # Plain strings: a blank URL is not a URI, and a blank "primary seen" would match two enums.
+    url = serializers.CharField(read_only=True)
+    primary_url = serializers.CharField(read_only=True)
+    primary_seen = serializers.CharField(read_only=True)
     published = PartialDateField(read_only=True, allow_null=True)
 
     class Meta:
@@ -71,6 +75,6 @@ class CodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
+        if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
         return super().to_internal_value(data)

@@ -114,6 +114,7 @@ class WorkItemOutput(serializers.ModelSerializer):
     body = serializers.CharField(source="body.code", read_only=True)
     protocol = serializers.CharField(source="protocol.code", read_only=True)
     algorithms = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    hybrid = serializers.CharField(read_only=True, help_text="yes, no, both, or blank when not stated.")
     expected_completion = PartialDateField(read_only=True, allow_null=True)
     statuses = WorkItemStatusOutput(many=True, read_only=True)
 

@@ -64,6 +64,19 @@ class MilestoneOutput(DeclaredOutput):
     scope_text = serializers.CharField(read_only=True)
 
 
+class PositionHistoryOutput(PositionOutput):
+    """The same fields; its own schema component, since history pages by cursor and the current list by
+    page number."""
+
+
+class ApprovalHistoryOutput(ApprovalOutput):
+    """See ``PositionHistoryOutput``."""
+
+
+class MilestoneHistoryOutput(MilestoneOutput):
+    """See ``PositionHistoryOutput``."""
+
+
 class DeclaredUpdateInput(StrictInput):
     """What any new declaration may say besides its identity."""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from rest_framework import mixins, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,8 +18,12 @@ from apps.api.etag import etag_for
 from apps.api.idempotency import idempotent_create
 from apps.api.permissions import TokenScopes
 
+MAX_ID = 2**63 - 1
+
 
 class ApiViewSet(GenericViewSet):
+    # Any segment reaches the view, so a malformed id is the API's own 404 (problem details), not Django's.
+    lookup_value_regex = "[^/]+"
     permission_classes = [IsAuthenticated, TokenScopes]
     #: Editable records answer with an ETag (and document it).
     etag_enabled = False
@@ -26,6 +31,12 @@ class ApiViewSet(GenericViewSet):
     write_scope = "write"
     #: Set on POST actions that change a record and so need If-Match, like PUT and PATCH.
     if_match_required = False
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        pk = kwargs.get("pk")
+        if pk is not None and not (pk.isdigit() and int(pk) <= MAX_ID):
+            raise NotFound()  # not an id the database could hold; no query needed to say so
 
     def respond(
         self, instance: models.Model, serializer: type[serializers.BaseSerializer], code: int = 200, etag: bool = True

@@ -43,6 +43,7 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
     model: ClassVar[type[Declared]]
     create_input: ClassVar[type[serializers.Serializer]]
     update_input: ClassVar[type[serializers.Serializer]]
+    history_output: ClassVar[type[serializers.Serializer]]
     identity: ClassVar[tuple[str, ...]]
     related: ClassVar[tuple[str, ...]] = ("nation", "releasability", "source")
     pagination_class = Pages
@@ -71,7 +72,7 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
         """Every declaration, superseded ones included, newest first."""
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(self.history_output(page, many=True).data)
 
     def create(self, request: Request) -> Response:
         data = self.validated(self.create_input)
@@ -102,20 +103,25 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
 
 
 def _schema(
-    output: type[serializers.Serializer], create: type[serializers.Serializer], update: type[serializers.Serializer]
+    output: type[serializers.Serializer],
+    history: type[serializers.Serializer],
+    create: type[serializers.Serializer],
+    update: type[serializers.Serializer],
 ) -> Any:
     return extend_schema_view(
         list=extend_schema(parameters=[AS_OF]),
+        history=extend_schema(responses=history(many=True)),
         create=extend_schema(request=create, responses={201: output}),
         update=extend_schema(request=update, responses=output),
         partial_update=extend_schema(request=update, responses=output),
     )
 
 
-@_schema(s.PositionOutput, s.PositionCreateInput, s.PositionUpdateInput)
+@_schema(s.PositionOutput, s.PositionHistoryOutput, s.PositionCreateInput, s.PositionUpdateInput)
 class PositionViewSet(DeclaredViewSet):
     model = Position
     serializer_class = s.PositionOutput
+    history_output = s.PositionHistoryOutput
     create_input = s.PositionCreateInput
     update_input = s.PositionUpdateInput
     filterset_class = filters.PositionFilter
@@ -126,10 +132,11 @@ class PositionViewSet(DeclaredViewSet):
         return position_declare(**identity, **values, actor=self.request.user)
 
 
-@_schema(s.ApprovalOutput, s.ApprovalCreateInput, s.ApprovalUpdateInput)
+@_schema(s.ApprovalOutput, s.ApprovalHistoryOutput, s.ApprovalCreateInput, s.ApprovalUpdateInput)
 class ApprovalViewSet(DeclaredViewSet):
     model = Approval
     serializer_class = s.ApprovalOutput
+    history_output = s.ApprovalHistoryOutput
     create_input = s.ApprovalCreateInput
     update_input = s.ApprovalUpdateInput
     filterset_class = filters.ApprovalFilter
@@ -141,10 +148,11 @@ class ApprovalViewSet(DeclaredViewSet):
         return approval_set(**identity, **values, actor=self.request.user)
 
 
-@_schema(s.MilestoneOutput, s.MilestoneCreateInput, s.MilestoneUpdateInput)
+@_schema(s.MilestoneOutput, s.MilestoneHistoryOutput, s.MilestoneCreateInput, s.MilestoneUpdateInput)
 class MilestoneViewSet(DeclaredViewSet):
     model = Milestone
     serializer_class = s.MilestoneOutput
+    history_output = s.MilestoneHistoryOutput
     create_input = s.MilestoneCreateInput
     update_input = s.MilestoneUpdateInput
     filterset_class = filters.MilestoneFilter
