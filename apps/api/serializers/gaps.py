@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import F, QuerySet
 from rest_framework import serializers
 
 from apps.api.serializers.base import StrictInput
@@ -42,6 +45,32 @@ class FindingOutput(serializers.ModelSerializer):
             "updated_at",
         )
         read_only_fields = fields
+
+
+#: The related codes of ``FindingOutput``, read in the same query by the list's fast path.
+FINDING_CODES = {
+    "nation_a": "nation_a__code",
+    "nation_b": "nation_b__code",
+    "coalition": "coalition__code",
+    "protocol": "protocol__code",
+}
+
+
+def finding_rows(queryset: QuerySet[Finding]) -> QuerySet[Any]:
+    """The findings list's read model: ``FindingOutput``'s fields straight from ``values()``, the related
+    codes joined in. The list is the API's hottest path, and building five model instances and running
+    twenty-two serializer fields per row would cost several times the query itself; ``finding_row`` gives
+    each row exactly the representation ``FindingOutput`` gives (a test holds them equal)."""
+    plain = [name for name in FindingOutput.Meta.fields if name not in FINDING_CODES]
+    codes = {f"{name}_code": F(path) for name, path in FINDING_CODES.items()}
+    return queryset.values(*plain, **codes)
+
+
+def finding_row(row: dict[str, Any]) -> dict[str, Any]:
+    for name in FINDING_CODES:
+        row[name] = row.pop(f"{name}_code")
+    row["years_left"] = str(row["years_left"])  # as DecimalField renders it; dates are left to the renderer
+    return row
 
 
 class GapRunOutput(serializers.ModelSerializer):

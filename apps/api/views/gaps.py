@@ -38,6 +38,12 @@ class FindingViewSet(ReadOnlyApiViewSet):
             "nation_a", "nation_b", "coalition", "protocol"
         )
 
+    def list(self, request: Request) -> Response:
+        """Findings the caller may see, filtered, by cursor (see ``finding_rows`` for why not the serializer)."""
+        queryset = self.filter_queryset(Finding.objects.visible_to(request.user))
+        page = self.paginate_queryset(s.finding_rows(queryset))
+        return self.get_paginated_response([s.finding_row(row) for row in page])
+
     def _triage(self, request: Request, pk: str, change: Callable[[Finding], Finding]) -> Response:
         """Lock the finding, check If-Match against it, apply ``change`` (one service call)."""
 
