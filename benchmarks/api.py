@@ -29,6 +29,7 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_REQUESTS_PER_PHASE = 200_000
+GUNICORN = [sys.executable, "-m", "gunicorn", "pqctrack.wsgi:application"]
 GUNICORN_OPTIONS = ["--worker-class", "gthread", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"]
 
 
@@ -79,7 +80,9 @@ def _seed(findings: int) -> str:
     from apps.nations.models import Coalition, CoalitionKind, Membership, Nation
 
     call_command("migrate", verbosity=0)
-    nations = Nation.objects.bulk_create(Nation(code=f"{chr(65 + i // 26)}{chr(65 + i % 26)}", name=f"N{i}") for i in range(30))
+    nations = Nation.objects.bulk_create(
+        Nation(code=f"{chr(65 + i // 26)}{chr(65 + i % 26)}", name=f"N{i}") for i in range(30)
+    )
     coalition = Coalition.objects.create(code="BENCH", name="Bench", kind=CoalitionKind.DEFENCE, is_defence=True)
     Membership.objects.bulk_create(Membership(coalition=coalition, nation=n) for n in nations)
     now = timezone.now()
@@ -217,8 +220,7 @@ def main() -> None:
     secret = _seed(args.findings)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "pqctrack.wsgi:application", *GUNICORN_OPTIONS, "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", str(args.workers)],
+        [*GUNICORN, *GUNICORN_OPTIONS, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
         cwd=ROOT,
         env=env,
         start_new_session=True,
