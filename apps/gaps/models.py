@@ -56,7 +56,12 @@ class FindingQuerySet(models.QuerySet["Finding"]):
         coalitions of the restricted records behind it)."""
         if user.sees_everything:
             return self
-        return self.filter(required_clearances__contained_by=sorted(user.cleared_coalition_ids()))
+        # "= '{}' OR <@" means the same as "<@" alone, but PostgreSQL has no statistics to estimate "<@" by
+        # and guesses 0.5 % of rows: it then joins and sorts the whole table before a LIMIT. The equality
+        # is estimated from real statistics, so a page of findings stays an index scan.
+        return self.filter(
+            Q(required_clearances=[]) | Q(required_clearances__contained_by=sorted(user.cleared_coalition_ids()))
+        )
 
     def active(self) -> Self:
         return self.exclude(status=FindingStatus.RESOLVED)
