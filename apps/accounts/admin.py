@@ -20,7 +20,7 @@ from apps.core.exceptions import DomainError
 class PqctrackUserAdmin(UserAdmin):
     list_display = ("username", "role", "nation", "is_active", "last_login")
     list_filter = ("role", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("pqctrack", {"fields": ("role", "nation", "liaison_for")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("pqctrack", {"fields": ("role", "nation", "liaison_for")}))
     filter_horizontal = ("liaison_for", "groups", "user_permissions")
 
 

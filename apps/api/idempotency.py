@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from typing import cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.accounts.models import User
 from apps.api.exceptions import IdempotencyKeyReused
 from apps.api.models import IdempotencyKey
 
@@ -34,16 +36,18 @@ def idempotent_create(request: Request, create: Callable[[], Response]) -> Respo
     if not 1 <= len(key) <= 255:
         raise ValidationError({HEADER: ["The key must be 1 to 255 characters."]})
     fingerprint = _fingerprint(request)
+    user = cast(User, request.user)  # the views answering POST all require authentication
+    method = request.method or "POST"
     with transaction.atomic():
         try:
             with transaction.atomic():
                 # A concurrent request with the same key blocks here until this transaction ends.
                 record = IdempotencyKey.objects.create(
-                    user=request.user, key=key, method=request.method, path=request.path, fingerprint=fingerprint
+                    user=user, key=key, method=method, path=request.path, fingerprint=fingerprint
                 )
         except IntegrityError:
-            earlier = IdempotencyKey.objects.get(user=request.user, key=key)
-            if (earlier.method, earlier.path, earlier.fingerprint) != (request.method, request.path, fingerprint):
+            earlier = IdempotencyKey.objects.get(user=user, key=key)
+            if (earlier.method, earlier.path, earlier.fingerprint) != (method, request.path, fingerprint):
                 raise IdempotencyKeyReused() from None
             replay = Response(earlier.response_body, status=earlier.response_status, headers=earlier.response_headers)
             replay["Idempotent-Replayed"] = "true"

@@ -78,15 +78,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    response = exception_handler(exc, context)
-    if response is None:
+    handled = exception_handler(exc, context)
+    if handled is None:
         return None
+    response = handled
     if isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(exc.detail)
         detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
         response.data = problem(response.status_code, detail, errors)
     else:
-        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        response.data = problem(response.status_code, str(detail))
+        message = exc.detail if isinstance(exc, exceptions.APIException) else exc
+        response.data = problem(response.status_code, str(message))
     response.content_type = PROBLEM_CONTENT_TYPE
     return response

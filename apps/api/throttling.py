@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from rest_framework.request import Request
@@ -16,7 +16,8 @@ class PerCallerThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read at request time rather than import time, so a deployment (or a test) can change it.
-        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+        rates = cast(dict[str, dict[str, str]], settings.REST_FRAMEWORK)["DEFAULT_THROTTLE_RATES"]
+        return rates[self.scope]
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):

@@ -3,6 +3,8 @@ protocols, work items and their status history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
@@ -12,7 +14,7 @@ from apps.standards.models import STATUS_LIFECYCLE, Hybrid, Protocol, StandardsB
 
 class AlgorithmOutput(serializers.ModelSerializer):
     status_date = PartialDateField(read_only=True, allow_null=True)
-    source = SourceOutput(read_only=True, allow_null=True)
+    source = SourceOutput(read_only=True, allow_null=True)  # type: ignore[assignment]
 
     class Meta:
         model = Algorithm
@@ -49,7 +51,7 @@ class AlgorithmUpdateInput(StrictInput):
     )
     security_note = serializers.CharField(max_length=300, allow_blank=True, default="")
     parameter_sets_text = serializers.CharField(max_length=5000, allow_blank=True, default="")
-    source = SourceInput(allow_null=True, default=None)
+    source = SourceInput(allow_null=True, default=None)  # type: ignore[assignment]
     note = serializers.CharField(max_length=5000, allow_blank=True, default="")
 
 
@@ -107,13 +109,13 @@ class WorkItemStatusOutput(serializers.ModelSerializer):
 class WorkItemStatusInput(StrictInput):
     status = serializers.ChoiceField(choices=sorted(STATUS_LIFECYCLE))
     on = PartialDateField(allow_null=True, default=None)
-    source = SourceInput(allow_null=True, default=None)
+    source = SourceInput(allow_null=True, default=None)  # type: ignore[assignment]
 
 
 class WorkItemOutput(serializers.ModelSerializer):
     body = serializers.CharField(source="body.code", read_only=True)
     protocol = serializers.CharField(source="protocol.code", read_only=True)
-    algorithms = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    algorithms: Any = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     hybrid = serializers.CharField(read_only=True, help_text="yes, no, both, or blank when not stated.")
     expected_completion = PartialDateField(read_only=True, allow_null=True)
     statuses = WorkItemStatusOutput(many=True, read_only=True)
@@ -142,13 +144,13 @@ class WorkItemUpdateInput(StrictInput):
     title = serializers.CharField(max_length=300)
     protocol = CodeField(queryset=Protocol.objects.all())
     protocol_label = serializers.CharField(max_length=40, allow_blank=True, default="")
-    algorithms = serializers.ListField(
+    algorithms: serializers.ListField = serializers.ListField(
         child=CodeField(queryset=Algorithm.objects.all(), slug_field="name"), max_length=100, default=list
     )
     algorithms_text = serializers.CharField(max_length=5000, allow_blank=True, default="")
     hybrid = serializers.ChoiceField(choices=[*Hybrid.choices, ("", "Not stated")], default="")
     expected_completion = PartialDateField(allow_null=True, default=None)
-    source = SourceInput(allow_null=True, default=None)
+    source = SourceInput(allow_null=True, default=None)  # type: ignore[assignment]
     note = serializers.CharField(max_length=5000, allow_blank=True, default="")
 
 

@@ -30,14 +30,14 @@ class DeclaredOutput(serializers.Serializer):
     scope = serializers.CharField(read_only=True)
     releasability = serializers.SerializerMethodField()
     declared = PartialDateField(read_only=True, allow_null=True)
-    source = SourceOutput(read_only=True, allow_null=True)
+    source = SourceOutput(read_only=True, allow_null=True)  # type: ignore[assignment]
     recorded_at = serializers.DateTimeField(read_only=True)
     superseded_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_current = serializers.BooleanField(read_only=True)
     note = serializers.CharField(read_only=True)
 
     def get_releasability(self, obj: Declared) -> str | None:
-        return obj.releasability.code if obj.releasability_id else None
+        return obj.releasability.code if obj.releasability else None
 
 
 class PositionOutput(DeclaredOutput):
@@ -82,7 +82,7 @@ class DeclaredUpdateInput(StrictInput):
 
     releasability = CodeField(queryset=Coalition.objects.all(), allow_null=True, default=None)
     declared = PartialDateField(allow_null=True, default=None)
-    source = SourceInput(allow_null=True, default=None)
+    source = SourceInput(allow_null=True, default=None)  # type: ignore[assignment]
     note = serializers.CharField(max_length=5000, allow_blank=True, default="")
 
 

@@ -4,7 +4,7 @@ records, and the create/update plumbing (Idempotency-Key, If-Match)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from rest_framework import mixins, serializers, status
@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from apps.accounts.models import User
 from apps.api.etag import etag_for
 from apps.api.idempotency import idempotent_create
 from apps.api.permissions import TokenScopes
@@ -31,6 +32,11 @@ class ApiViewSet(GenericViewSet):
     write_scope = "write"
     #: Set on POST actions that change a record and so need If-Match, like PUT and PATCH.
     if_match_required = False
+
+    @property
+    def actor(self) -> User:
+        """The signed-in user (or the token's owner); IsAuthenticated has turned everyone else away."""
+        return cast(User, self.request.user)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -96,7 +96,7 @@ class AlgorithmViewSet(CatalogueViewSet):
     def upsert(self, key: dict[str, Any], values: dict[str, Any], record: Any = None) -> models.Model:
         _split_date(values, "status_date", "status")
         source = _source(values, record)
-        return algorithm_upsert(**key, **values, source=source, actor=self.request.user)
+        return algorithm_upsert(**key, **values, source=source, actor=self.actor)
 
 
 @_schema(s.ParameterSetOutput, s.ParameterSetCreateInput, s.ParameterSetUpdateInput)
@@ -113,7 +113,7 @@ class ParameterSetViewSet(CatalogueViewSet):
         algorithm = values.pop("algorithm", None) or record.algorithm
         if record is not None:
             values = {"security_category": record.security_category, "note": record.note, **values}
-        return parameter_set_upsert(**key, algorithm=algorithm, **values, actor=self.request.user)
+        return parameter_set_upsert(**key, algorithm=algorithm, **values, actor=self.actor)
 
 
 class CodeNameViewSet(mixins.ListModelMixin, RetrieveMixin, ApiViewSet):
@@ -143,7 +143,7 @@ class StandardsBodyViewSet(CodeNameViewSet):
     serializer_class = s.StandardsBodyOutput
 
     def create_record(self, code: str, name: str) -> models.Model:
-        return body_upsert(code=code, name=name, actor=self.request.user)
+        return body_upsert(code=code, name=name, actor=self.actor)
 
 
 @extend_schema_view(create=extend_schema(request=s.CodeNameInput, responses={201: s.ProtocolOutput}))
@@ -152,7 +152,7 @@ class ProtocolViewSet(CodeNameViewSet):
     serializer_class = s.ProtocolOutput
 
     def create_record(self, code: str, name: str) -> models.Model:
-        return protocol_upsert(code=code, name=name, actor=self.request.user)
+        return protocol_upsert(code=code, name=name, actor=self.actor)
 
 
 @_schema(s.WorkItemOutput, s.WorkItemCreateInput, s.WorkItemUpdateInput)
@@ -181,7 +181,7 @@ class WorkItemViewSet(CatalogueViewSet):
         _split_date(values, "expected_completion", "expected_completion")
         source = _source(values, record)
         algorithms = values.pop("algorithms", None)
-        return work_item_upsert(**key, **values, algorithms=algorithms, source=source, actor=self.request.user)
+        return work_item_upsert(**key, **values, algorithms=algorithms, source=source, actor=self.actor)
 
     @extend_schema(responses=s.WorkItemStatusOutput(many=True))
     @action(detail=True, methods=["get"], pagination_class=Cursors, filterset_class=None, ordering_fields=None)
@@ -201,7 +201,7 @@ class WorkItemViewSet(CatalogueViewSet):
         return self.create_once(
             request,
             lambda: work_item_status_record(
-                work_item=item, status=data["status"], on=data["on"], source=_source(data), actor=request.user
+                work_item=item, status=data["status"], on=data["on"], source=_source(data), actor=self.actor
             ),
             output=s.WorkItemStatusOutput,
         )

@@ -34,21 +34,19 @@ class FindingViewSet(ReadOnlyApiViewSet):
     def get_queryset(self) -> models.QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Finding.objects.none()
-        return Finding.objects.visible_to(self.request.user).select_related(
-            "nation_a", "nation_b", "coalition", "protocol"
-        )
+        return Finding.objects.visible_to(self.actor).select_related("nation_a", "nation_b", "coalition", "protocol")
 
     def list(self, request: Request) -> Response:
         """Findings the caller may see, filtered, by cursor (see ``finding_rows`` for why not the serializer)."""
-        queryset = self.filter_queryset(Finding.objects.visible_to(request.user))
+        queryset = self.filter_queryset(Finding.objects.visible_to(self.actor))
         page = self.paginate_queryset(s.finding_rows(queryset))
-        return self.get_paginated_response([s.finding_row(row) for row in page])
+        return self.get_paginated_response([s.finding_row(row) for row in page or []])
 
     def _triage(self, request: Request, pk: str, change: Callable[[Finding], Finding]) -> Response:
         """Lock the finding, check If-Match against it, apply ``change`` (one service call)."""
 
         def apply() -> Response:
-            finding = lock_for_update(request, Finding.objects.visible_to(request.user), pk)
+            finding = lock_for_update(request, Finding.objects.visible_to(self.actor), pk)
             change(finding)
             return self.respond(self.get_queryset().get(pk=pk), s.FindingOutput)
 
@@ -61,7 +59,7 @@ class FindingViewSet(ReadOnlyApiViewSet):
         """A planner has seen the gap and accepts it is being dealt with (needs If-Match)."""
         data = self.validated(s.AcknowledgeInput)
         return self._triage(
-            request, pk, lambda f: finding_acknowledge(finding=f, actor=request.user, reason=data["reason"])
+            request, pk, lambda f: finding_acknowledge(finding=f, actor=self.actor, reason=data["reason"])
         )
 
     @extend_schema(request=s.WaiveInput, responses=s.FindingOutput)
@@ -72,9 +70,7 @@ class FindingViewSet(ReadOnlyApiViewSet):
         return self._triage(
             request,
             pk,
-            lambda f: finding_waive(
-                finding=f, actor=request.user, reason=data["reason"], expires_on=data["expires_on"]
-            ),
+            lambda f: finding_waive(finding=f, actor=self.actor, reason=data["reason"], expires_on=data["expires_on"]),
         )
 
 
@@ -91,5 +87,5 @@ class GapRunViewSet(ReadOnlyApiViewSet):
         """Recompute now: queue a full run and answer with it, to poll its progress."""
         return idempotent_create(
             request,
-            lambda: self.respond(recompute_now(actor=request.user), s.GapRunOutput, status.HTTP_202_ACCEPTED),
+            lambda: self.respond(recompute_now(actor=self.actor), s.GapRunOutput, status.HTTP_202_ACCEPTED),
         )

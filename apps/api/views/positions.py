@@ -51,15 +51,15 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
 
     def get_queryset(self) -> models.QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
-        return self.model.objects.visible_to(self.request.user).select_related(*self.related)  # type: ignore[attr-defined]
+            return self.model.objects.none()  # type: ignore[attr-defined]
+        return self.model.objects.visible_to(self.actor).select_related(*self.related)  # type: ignore[attr-defined]
 
     def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
         raise NotImplementedError
 
     def list(self, request: Request) -> Response:
         """The declarations in force now, or on ``as_of``."""
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset: Any = self.filter_queryset(self.get_queryset())
         query = AsOfInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         day: date | None = query.validated_data.get("as_of")
@@ -89,7 +89,7 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         data = self.validated(self.update_input, partial=partial)
         with transaction.atomic():
-            record = lock_for_update(request, self.model.objects.visible_to(request.user), pk)  # type: ignore[attr-defined]
+            record = lock_for_update(request, self.model.objects.visible_to(self.actor), pk)  # type: ignore[attr-defined]
             if not record.is_current:
                 raise Conflict("This record has been superseded; update the one in force.")
             ensure_token_may_write_nation(request, record.nation)
@@ -129,7 +129,7 @@ class PositionViewSet(DeclaredViewSet):
     ordering_fields = ("declared_on", "recorded_at", "id")
 
     def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
-        return position_declare(**identity, **values, actor=self.request.user)
+        return position_declare(**identity, **values, actor=self.actor)
 
 
 @_schema(s.ApprovalOutput, s.ApprovalHistoryOutput, s.ApprovalCreateInput, s.ApprovalUpdateInput)
@@ -145,7 +145,7 @@ class ApprovalViewSet(DeclaredViewSet):
     ordering_fields = ("declared_on", "recorded_at", "id")
 
     def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
-        return approval_set(**identity, **values, actor=self.request.user)
+        return approval_set(**identity, **values, actor=self.actor)
 
 
 @_schema(s.MilestoneOutput, s.MilestoneHistoryOutput, s.MilestoneCreateInput, s.MilestoneUpdateInput)
@@ -160,4 +160,4 @@ class MilestoneViewSet(DeclaredViewSet):
     ordering_fields = ("target_on", "declared_on", "recorded_at", "id")
 
     def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
-        return milestone_set(**identity, **values, actor=self.request.user)
+        return milestone_set(**identity, **values, actor=self.actor)

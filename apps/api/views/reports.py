@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -11,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.models import User
 from apps.api.permissions import TokenScopes
 from apps.api.serializers import gaps as s
 from apps.nations.models import Coalition
@@ -19,10 +23,11 @@ from apps.reports.queries import coalition_matrix, protocol_readiness
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Evaluate on this date (default today).")
 
 
-def _as_of(request: Request) -> object:
+def _as_of(request: Request) -> date:
     query = s.AsOfInput(data=request.query_params)
     query.is_valid(raise_exception=True)
-    return query.validated_data.get("as_of") or timezone.localdate()
+    day: date = query.validated_data.get("as_of") or timezone.localdate()
+    return day
 
 
 class CoalitionMatrixView(APIView):
@@ -35,7 +40,7 @@ class CoalitionMatrixView(APIView):
     def get(self, request: Request, code: str) -> Response:
         day = _as_of(request)
         coalition = get_object_or_404(Coalition, code=code)
-        matrix = coalition_matrix(user=request.user, coalition=coalition, as_of=day)  # type: ignore[arg-type]
+        matrix = coalition_matrix(user=cast(User, request.user), coalition=coalition, as_of=day)
         data = {
             "coalition": coalition.code,
             "as_of": day,
@@ -59,7 +64,7 @@ class ProtocolReadinessView(APIView):
     @extend_schema(parameters=[AS_OF], responses=s.ProtocolReadinessOutput)
     def get(self, request: Request) -> Response:
         day = _as_of(request)
-        board = protocol_readiness(as_of=day)  # type: ignore[arg-type]
+        board = protocol_readiness(as_of=day)
         data = {
             "as_of": day,
             "protocols": [p.code for p in board.protocols],
