@@ -29,6 +29,7 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_REQUESTS_PER_PHASE = 200_000
+ROUNDS = 5
 GUNICORN = [sys.executable, "-m", "gunicorn", "pqctrack.wsgi:application"]
 GUNICORN_OPTIONS = ["--worker-class", "gthread", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"]
 
@@ -232,16 +233,21 @@ def main() -> None:
         _check_same_rows(port, api, bare, headers)
         for path, extra in ((api, headers), (bare, {})):  # warm the workers' connections and caches
             _load(port, path, extra, args.connections, 2.0, "warm-up")
-        results = [
-            _load(port, api, headers, args.connections, args.seconds, "api"),
-            _load(port, bare, {}, args.connections, args.seconds, "bare"),
-        ]
+        # Alternate short slices of each, so a change in the machine's background load during the run
+        # weighs on both sides alike instead of on whichever phase it happened to fall in.
+        results = [Phase("api"), Phase("bare")]
+        for _ in range(ROUNDS):
+            for total, path, extra in ((results[0], api, headers), (results[1], bare, {})):
+                part = _load(port, path, extra, args.connections, args.seconds / ROUNDS, total.name)
+                total.latencies_ms += part.latencies_ms
+                total.errors += part.errors
+                total.seconds += part.seconds
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
     print(
-        f"{args.findings} findings, {args.connections} connections, {args.seconds:.0f}s per phase, "
+        f"{args.findings} findings, {args.connections} connections, {args.seconds:.0f}s per side in {ROUNDS} alternating slices, "
         f"gunicorn {args.workers} workers x 4 threads, {os.cpu_count()} CPUs"
     )
     for phase in results:
