@@ -3,18 +3,22 @@ details (404, not 403), updates, report cells, or the findings derived from it."
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from apps.accounts.models import User
+import pytest
+from django.utils import timezone
+
+from apps.accounts.models import ApiToken, Role, TokenScope, User
+from apps.accounts.services import token_digest, token_issue
 from apps.api.etag import etag_for
 from apps.core.dates import PartialDate
 from apps.gaps.models import Severity
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import MilestoneKind, Position
 from apps.positions.services import milestone_set
-from tests.api.conftest import client_for
+from tests.api.conftest import IssuedToken, client_for
 from tests.api.scenario import make_finding
-from tests.factories import declare
+from tests.factories import UserFactory, declare
 
 
 @pytest.fixture
@@ -103,3 +107,17 @@ def test_matrix_cells_count_only_visible_findings(
 
     assert cell(outside_planner) == {"nation": "BB", "severity": "low", "count": 1}
     assert cell(planner) == {"nation": "BB", "severity": "critical", "count": 2}
+
+
+def test_a_token_sees_what_its_owner_is_cleared_for(
+    nation_a: Nation, nation_b: Nation, nation_c: Nation, ally: Coalition, read_token: IssuedToken
+) -> None:
+    """The token reads its owner's clearance in the same query as itself; it must be the same rule."""
+    hidden = make_finding(nation_a, nation_b, required_clearances=[ally.pk], object="hidden")
+    outsider = UserFactory(username="system_c", role=Role.SYSTEM, nation=nation_c)
+    _, secret = token_issue(
+        user=outsider, name="c", scopes=[TokenScope.READ], expires_at=timezone.now() + timedelta(days=1), actor=None
+    )
+    outside_token = IssuedToken(ApiToken.objects.get(digest=token_digest(secret)), secret)
+    assert client_for(outside_token).get(f"/api/v1/findings/{hidden.pk}/").status_code == 404
+    assert client_for(read_token).get(f"/api/v1/findings/{hidden.pk}/").status_code == 200
