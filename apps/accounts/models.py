@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
@@ -55,11 +54,6 @@ class User(AbstractUser):
                 )
         return cache[day]
 
-    def remember_clearance(self, day: date, coalition_ids: Iterable[int]) -> None:
-        """Seed ``cleared_coalition_ids(day)`` with ids read in another query (the API reads them together
-        with the caller's token, saving a query on every request)."""
-        self.__dict__.setdefault("_clearance_cache", {})[day] = frozenset(coalition_ids)
-
     def writable_nation_ids(self) -> frozenset[int]:
         """Nations whose positions, approvals and milestones this user may record."""
         cache = self.__dict__.get("_writable_cache")
@@ -79,16 +73,6 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
         """Tokens neither revoked nor expired."""
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-    def with_clearance(self, day: date) -> ApiTokenQuerySet:
-        """Each token with its user and, as ``clearance``, the coalitions the user's nation belongs to on
-        ``day`` (what ``User.cleared_coalition_ids`` would read), in one query."""
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        from apps.nations.models import Membership
-
-        members = Membership.objects.as_of(day).filter(nation_id=models.OuterRef("user__nation_id"))
-        return self.select_related("user").annotate(clearance=ArraySubquery(members.values("coalition_id")))
 
 
 class ApiToken(models.Model):

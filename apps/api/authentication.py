@@ -29,8 +29,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("The token is not valid.") from None
-        today = timezone.localdate()
-        token = ApiToken.objects.with_clearance(today).filter(digest=token_digest(raw)).first()
+        token = ApiToken.objects.select_related("user").filter(digest=token_digest(raw)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("The token is not valid.")
         if token.revoked_at is not None:
@@ -41,7 +40,6 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
-        token.user.remember_clearance(today, token.clearance)  # type: ignore[attr-defined]
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -120,7 +120,8 @@ def gap_runs(a: Nation, b: Nation, ally: Coalition) -> None:
     GapRun.objects.bulk_create(GapRun(trigger=RunTrigger.SWEEP) for _ in range(ROWS))
 
 
-AUTH = 1  # the token, its user and the user's coalitions (their releasability clearance), in one query
+AUTH = 1  # the token and its user, in one query
+CLEARANCE = 1  # the caller's coalition memberships, for releasability
 PAGE = 2  # the count and the page
 CURSOR = 1  # a cursor page has no count
 FILTER = 1  # a filter naming a record by code looks it up (unknown codes are a 400)
@@ -130,18 +131,18 @@ LISTS: dict[str, tuple[str, Callable[..., None], int]] = {
     "nations": ("/api/v1/nations/", nations, AUTH + PAGE),
     "coalitions": ("/api/v1/coalitions/", coalitions, AUTH + PAGE),
     "memberships": ("/api/v1/memberships/?coalition=ALLY", memberships, AUTH + FILTER + PAGE),
-    "positions": ("/api/v1/positions/", positions, AUTH + PAGE),
-    "positions as of": ("/api/v1/positions/?as_of=2030-01-01", positions, AUTH + PAGE),
-    "positions history": ("/api/v1/positions/history/", positions, AUTH + CURSOR),
-    "approvals": ("/api/v1/approvals/", approvals, AUTH + PAGE),
-    "milestones": ("/api/v1/milestones/?nation=AA", milestones, AUTH + FILTER + PAGE),
+    "positions": ("/api/v1/positions/", positions, AUTH + CLEARANCE + PAGE),
+    "positions as of": ("/api/v1/positions/?as_of=2030-01-01", positions, AUTH + CLEARANCE + PAGE),
+    "positions history": ("/api/v1/positions/history/", positions, AUTH + CLEARANCE + CURSOR),
+    "approvals": ("/api/v1/approvals/", approvals, AUTH + CLEARANCE + PAGE),
+    "milestones": ("/api/v1/milestones/?nation=AA", milestones, AUTH + FILTER + CLEARANCE + PAGE),
     "algorithms": ("/api/v1/algorithms/", algorithms, AUTH + PAGE),
     "parameter sets": ("/api/v1/parameter-sets/", parameter_sets, AUTH + PAGE),
     "standards bodies": ("/api/v1/standards-bodies/", bodies, AUTH + PAGE),
     "protocols": ("/api/v1/protocols/", protocols, AUTH + PAGE),
     # + the work items' algorithms and their status history, one prefetch query each
     "work items": ("/api/v1/work-items/", work_items, AUTH + PAGE + 2),
-    "findings": ("/api/v1/findings/?coalition=ALLY", findings, AUTH + FILTER + CURSOR),
+    "findings": ("/api/v1/findings/?coalition=ALLY", findings, AUTH + FILTER + CLEARANCE + CURSOR),
     # + the work item itself
     "work item statuses": ("/api/v1/work-items/{item}/statuses/", statuses, AUTH + 1 + CURSOR),
     "gap runs": ("/api/v1/gap-runs/", gap_runs, AUTH + PAGE),
