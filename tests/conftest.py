@@ -6,9 +6,13 @@ so ALLY-restricted records must stay invisible to C's people."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from django.db.models import QuerySet
 
 from apps.accounts.models import Role, User
+from apps.audit.models import AuditEvent
 from apps.nations.models import Coalition, Nation
 from tests.factories import CoalitionFactory, MembershipFactory, NationFactory, UserFactory
 
@@ -71,3 +75,11 @@ def analyst(nation_a: Nation) -> User:
 @pytest.fixture
 def administrator(db: None) -> User:
     return UserFactory(username="admin", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def new_audit_events(db: None) -> Callable[..., QuerySet[AuditEvent]]:
+    """Audit events written since the test began. The trail is append-only and outlives test transactions
+    (tests that commit, such as the worker tests, leave their events behind), so look only at new ones."""
+    mark = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return lambda **filters: AuditEvent.objects.filter(id__gt=mark, **filters)

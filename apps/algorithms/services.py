@@ -10,7 +10,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import ensure_can_curate_catalogue
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.audit.context import attribute
-from apps.core.services import update_if_changed, validate
+from apps.core.services import upsert
 from apps.gaps.services import request_recompute
 from apps.sources.models import Source
 
@@ -21,12 +21,8 @@ def algorithm_upsert(*, name: str, actor: User | None, source: Source | None, **
     ensure_can_curate_catalogue(actor)
     attribute(actor=actor, source=source, reason=f"algorithm {name}")
     values["source"] = source
-    algorithm = Algorithm.objects.select_for_update().filter(name=name).first()
-    if algorithm is None:
-        algorithm = Algorithm(name=name, **values)
-        validate(algorithm)
-        algorithm.save()
-    elif update_if_changed(algorithm, values):
+    algorithm, changed = upsert(Algorithm, lookup={"name": name}, values=values)
+    if changed:
         request_recompute(nation_ids=None, reason=f"algorithm {name} changed")
     return algorithm
 
@@ -39,11 +35,7 @@ def parameter_set_upsert(
     ensure_can_curate_catalogue(actor)
     attribute(actor=actor, reason=f"parameter set {name}")
     values = {"algorithm": algorithm, "security_category": security_category, "note": note}
-    parameter_set = ParameterSet.objects.select_for_update().filter(name=name).first()
-    if parameter_set is None:
-        parameter_set = ParameterSet(name=name, **values)
-        validate(parameter_set)
-        parameter_set.save()
-    elif update_if_changed(parameter_set, values):
+    parameter_set, changed = upsert(ParameterSet, lookup={"name": name}, values=values)
+    if changed:
         request_recompute(nation_ids=None, reason=f"parameter set {name} changed")
     return parameter_set

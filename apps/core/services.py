@@ -1,11 +1,13 @@
 """Helpers shared by the service functions of every app."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.core.exceptions import InvalidInput
+
+M = TypeVar("M", bound=models.Model)
 
 
 def validate(instance: models.Model, exclude: list[str] | None = None) -> None:
@@ -31,3 +33,15 @@ def update_if_changed(instance: models.Model, values: dict[str, Any]) -> bool:
     validate(instance, exclude=[f.name for f in instance._meta.fields if f.name not in changed])
     instance.save(update_fields=changed)
     return True
+
+
+def upsert(model: type[M], *, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[M, bool]:
+    """The row matching ``lookup``, locked and brought up to ``values``, or created with them. Returns the
+    row and whether anything was written. Callers run it inside their service's transaction."""
+    instance = model._default_manager.select_for_update().filter(**lookup).order_by("pk").first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        validate(instance)
+        instance.save()
+        return instance, True
+    return instance, update_if_changed(instance, values)

@@ -34,7 +34,7 @@ class Severity(models.TextChoices):
     INFO = "info", "Info"
 
 
-SEVERITY_RANK = {
+SEVERITY_RANK: dict[str, int] = {
     Severity.INFO: 0,
     Severity.LOW: 1,
     Severity.MEDIUM: 2,

@@ -8,7 +8,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import ensure_can_curate_catalogue
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
-from apps.core.services import update_if_changed, validate
+from apps.core.services import upsert
 from apps.gaps.services import request_recompute
 from apps.nations.models import Coalition, Membership, Nation, NationKind
 
@@ -18,13 +18,7 @@ def nation_upsert(*, code: str, name: str, kind: str = NationKind.STATE, actor: 
     """Create the nation ``code`` or bring its name and kind up to date."""
     ensure_can_curate_catalogue(actor)
     attribute(actor=actor, reason=f"nation {code}")
-    nation = Nation.objects.select_for_update().filter(code=code).first()
-    if nation is None:
-        nation = Nation(code=code, name=name, kind=kind)
-        validate(nation)
-        nation.save()
-    else:
-        update_if_changed(nation, {"name": name, "kind": kind})
+    nation, _ = upsert(Nation, lookup={"code": code}, values={"name": name, "kind": kind})
     return nation
 
 
@@ -36,12 +30,8 @@ def coalition_upsert(
     ensure_can_curate_catalogue(actor)
     attribute(actor=actor, reason=f"coalition {code}")
     values = {"name": name, "kind": kind, "is_defence": is_defence, "note": note}
-    coalition = Coalition.objects.select_for_update().filter(code=code).first()
-    if coalition is None:
-        coalition = Coalition(code=code, **values)
-        validate(coalition)
-        coalition.save()
-    elif update_if_changed(coalition, values):
+    coalition, changed = upsert(Coalition, lookup={"code": code}, values=values)
+    if changed:
         request_recompute(nation_ids=None, reason=f"coalition {code} changed")
     return coalition
 
@@ -57,12 +47,7 @@ def membership_set(
         "joined_on": joined.value if joined else None,
         "joined_precision": joined.precision if joined else DatePrecision.DAY,
     }
-    membership = Membership.objects.select_for_update().filter(coalition=coalition, nation=nation).first()
-    if membership is None:
-        membership = Membership(coalition=coalition, nation=nation, **values)
-        validate(membership)
-        membership.save()
-    elif not update_if_changed(membership, values):
-        return membership
-    request_recompute(nation_ids=[nation.pk], reason=f"membership {nation.code} in {coalition.code} changed")
+    membership, changed = upsert(Membership, lookup={"coalition": coalition, "nation": nation}, values=values)
+    if changed:
+        request_recompute(nation_ids=[nation.pk], reason=f"membership {nation.code} in {coalition.code} changed")
     return membership

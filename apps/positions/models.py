@@ -185,7 +185,7 @@ class Approval(Declared):
         ]
 
     def __str__(self) -> str:
-        subject = self.parameter_set.name if self.parameter_set_id else self.algorithm.name
+        subject = self.parameter_set.name if self.parameter_set else self.algorithm.name
         return f"{subject}: {self.status}"
 
 

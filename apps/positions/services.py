@@ -47,7 +47,7 @@ def _declare(
     candidate = model(**identity, **values, source=source, recorded_by=actor)
     validate(candidate, exclude=["superseded_by", "recorded_by"])
     attribute(actor=actor, source=source, reason=f"{model._meta.verbose_name} declared for {nation.code}")
-    current = model.objects.select_for_update().filter(**identity).current().order_by("pk").first()  # type: ignore[attr-defined]
+    current = model._default_manager.select_for_update().filter(**identity).current().order_by("pk").first()  # type: ignore[attr-defined]
     compared = {**values, "source": source}
     if current is not None and all(getattr(current, name) == value for name, value in compared.items()):
         return current
@@ -55,10 +55,10 @@ def _declare(
     try:
         with transaction.atomic():
             if current is not None:
-                model.objects.filter(pk=current.pk).update(superseded_at=now)
+                model._default_manager.filter(pk=current.pk).update(superseded_at=now)
             candidate.save()
             if current is not None:
-                model.objects.filter(pk=current.pk).update(superseded_by=candidate)
+                model._default_manager.filter(pk=current.pk).update(superseded_by=candidate)
     except IntegrityError:
         raise Conflict(
             f"Another {model._meta.verbose_name} for {nation.code} was recorded at the same time; reload and retry."

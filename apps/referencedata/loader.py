@@ -7,13 +7,14 @@ twice changes nothing; a changed row supersedes the record it changes, and the h
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
@@ -32,7 +33,6 @@ from apps.standards.models import Hybrid
 from apps.standards.services import body_upsert, protocol_upsert, work_item_status_record, work_item_upsert
 
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "fixtures"
-T = TypeVar("T")
 
 
 @dataclass
@@ -51,8 +51,11 @@ def load_reference(directory: Path = DEFAULT_DIRECTORY, *, actor: User | None = 
     """Load every shipped file in ``directory`` in one transaction and report what changed."""
     loader = _Loader(directory, actor)
     with transaction.atomic():
+        # This transaction's audit events after the mark are exactly the rows this load changed (the load
+        # may run inside a larger transaction, as in tests, so the transaction id alone is not enough).
+        mark = AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0
         loader.run()
-        loader.report.changes = AuditEvent.objects.filter(txid=_current_txid()).count()
+        loader.report.changes = AuditEvent.objects.filter(txid=_current_txid(), id__gt=mark).count()
     return loader.report
 
 
@@ -89,19 +92,19 @@ class _Loader:
         self.report.rows[name.removesuffix(".csv")] = len(rows)
         return rows
 
-    def write(self, row: Row, action: Callable[[], T], field_map: dict[str, str] | None = None) -> T:
-        """Run a service for ``row``, naming the row (and the file's column) in any refusal."""
+    @contextmanager
+    def at(self, row: Row, field_map: dict[str, str] | None = None) -> Iterator[None]:
+        """Services called inside this block write ``row``: a refusal names the row and the file's column."""
         try:
-            return action()
+            yield
         except DomainError as exc:
             fields = list(getattr(exc, "errors", {}) or {}) or [exc.field or "-"]
             column = (field_map or {}).get(fields[0], fields[0])
             raise row.error(column, exc.message) from None
 
     def source(self, row: Row, *, authority: str = "", document: str = "", published_field: str = "") -> Source:
-        return self.write(
-            row,
-            lambda: source_record(
+        with self.at(row, {"url": "source_url"}):
+            return source_record(
                 authority=authority,
                 document=document,
                 url=row.text("source_url"),
@@ -110,9 +113,7 @@ class _Loader:
                 published=row.date(published_field) if published_field else None,
                 verified=row.yes_no("verified"),
                 note=row.text("note"),
-            ),
-            {"url": "source_url"},
-        )
+            )
 
     def coalition(self, row: Row, field_name: str, code: str) -> Coalition:
         try:
@@ -131,17 +132,15 @@ class _Loader:
     def load_coalitions(self) -> None:
         for row in self.rows("coalitions.csv", ["code", "name", "kind", "is_defence", "note"]):
             code = row.required("code")
-            self.coalitions[code] = self.write(
-                row,
-                lambda row=row, code=code: coalition_upsert(
+            with self.at(row):
+                self.coalitions[code] = coalition_upsert(
                     code=code,
                     name=row.required("name"),
                     kind=row.choice("kind", CoalitionKind),
                     is_defence=row.yes_no("is_defence"),
                     note=row.text("note"),
                     actor=self.actor,
-                ),
-            )
+                )
 
     def load_nations_and_memberships(self) -> None:
         rows = self.rows("national_positions.csv", ["code", "name", "groups"])
@@ -151,12 +150,8 @@ class _Loader:
                 raise row.error("code", f"{code} appears twice")
             self.position_rows[code] = row
             kind = NationKind.BODY if code in self.coalitions else NationKind.STATE
-            self.nations[code] = self.write(
-                row,
-                lambda row=row, code=code, kind=kind: nation_upsert(
-                    code=code, name=row.required("name"), kind=kind, actor=self.actor
-                ),
-            )
+            with self.at(row):
+                self.nations[code] = nation_upsert(code=code, name=row.required("name"), kind=kind, actor=self.actor)
         joined = {
             (row.required("coalition"), row.required("code")): row
             for row in self.rows("membership_dates.csv", ["coalition", "code", "joined"])
@@ -166,45 +161,28 @@ class _Loader:
             for group in row.items("groups"):
                 coalition = self.coalition(row, "groups", group)
                 date_row = joined.pop((group, nation.code), None)
-                when = date_row.date("joined") if date_row else None
-                self.write(
-                    row,
-                    lambda c=coalition, n=nation, w=when: membership_set(
-                        coalition=c, nation=n, joined=w, actor=self.actor
-                    ),
-                )
+                with self.at(row):
+                    membership_set(
+                        coalition=coalition,
+                        nation=nation,
+                        joined=date_row.date("joined") if date_row else None,
+                        actor=self.actor,
+                    )
         for (group, code), row in joined.items():
             raise row.error("code", f"{code} is not listed as a member of {group} in national_positions.csv")
 
     def load_algorithms(self) -> None:
-        columns = [
-            "name",
-            "family",
-            "kind",
-            "standard",
-            "status",
-            "status_date",
-            "security_categories",
-            "parameter_sets",
-            "source_url",
-            "verified",
-            "note",
-            "primary_url",
-            "primary_seen",
-            "quantum_vulnerable",
-            "aliases",
-        ]
+        columns = ["name", "family", "kind", "standard", "status", "status_date", "security_categories",
+                   "parameter_sets", "source_url", "verified", "note", "primary_url", "primary_seen",
+                   "quantum_vulnerable", "aliases"]  # fmt: skip
         for row in self.rows("algorithms.csv", columns):
             categories_text = row.text("security_categories")
-            categories = (
-                [int(c) for c in row.items("security_categories")]
-                if re.fullmatch(r"[1-5](;[1-5])*", categories_text)
-                else []
-            )
+            numeric = re.fullmatch(r"[1-5](;[1-5])*", categories_text)
+            categories = [int(c) for c in row.items("security_categories")] if numeric else []
+            status_date = row.date("status_date")
             source = self.source(row, document=row.text("standard"))
-            self.write(
-                row,
-                lambda row=row, source=source, categories=categories, text=categories_text: algorithm_upsert(
+            with self.at(row, {"status_on": "status_date", "parameter_sets_text": "parameter_sets"}):
+                algorithm_upsert(
                     name=row.required("name"),
                     actor=self.actor,
                     source=source,
@@ -214,15 +192,13 @@ class _Loader:
                     quantum_vulnerable=row.yes_no("quantum_vulnerable"),
                     standard=row.text("standard"),
                     status=row.text("status"),
-                    status_on=(d := row.date("status_date")) and d.value,
-                    status_precision=d.precision if d else DatePrecision.DAY,
+                    status_on=status_date.value if status_date else None,
+                    status_precision=status_date.precision if status_date else DatePrecision.DAY,
                     security_categories=categories,
-                    security_note="" if categories else text,
+                    security_note="" if categories else categories_text,
                     parameter_sets_text=row.text("parameter_sets"),
                     note=row.text("note"),
-                ),
-                {"status_on": "status_date", "parameter_sets_text": "parameter_sets"},
-            )
+                )
 
     def load_parameter_sets(self) -> None:
         algorithms = {a.name: a for a in Algorithm.objects.all()}
@@ -230,112 +206,69 @@ class _Loader:
             algorithm = algorithms.get(row.required("algorithm"))
             if algorithm is None:
                 raise row.error("algorithm", f"unknown algorithm {row.text('algorithm')!r}")
-            category_text = row.text("security_category")
-            if category_text and category_text not in {"1", "2", "3", "4", "5"}:
-                raise row.error("security_category", f"{category_text!r} is not a NIST category 1-5")
-            self.write(
-                row,
-                lambda row=row, a=algorithm, c=category_text: parameter_set_upsert(
-                    algorithm=a,
+            category = row.text("security_category")
+            if category and category not in {"1", "2", "3", "4", "5"}:
+                raise row.error("security_category", f"{category!r} is not a NIST category 1-5")
+            with self.at(row):
+                parameter_set_upsert(
+                    algorithm=algorithm,
                     name=row.required("name"),
-                    security_category=int(c) if c else None,
+                    security_category=int(category) if category else None,
                     note=row.text("note"),
                     actor=self.actor,
-                ),
-            )
+                )
 
     def load_standards_work(self) -> None:
-        columns = [
-            "body",
-            "identifier",
-            "title",
-            "protocol",
-            "algorithms",
-            "status",
-            "status_date",
-            "hybrid",
-            "source_url",
-            "verified",
-            "note",
-            "primary_url",
-            "primary_seen",
-            "protocol_code",
-        ]
+        columns = ["body", "identifier", "title", "protocol", "algorithms", "status", "status_date", "hybrid",
+                   "source_url", "verified", "note", "primary_url", "primary_seen", "protocol_code"]  # fmt: skip
         matcher = _AlgorithmMatcher()
         for row in self.rows("standards_work.csv", columns):
-            body = self.write(row, lambda row=row: body_upsert(code=row.required("body"), actor=self.actor))
-            protocol = self.write(
-                row, lambda row=row: protocol_upsert(code=row.required("protocol_code"), actor=self.actor)
-            )
             source = self.source(row, authority=row.text("body"), document=row.text("title"))
-            item = self.write(
-                row,
-                lambda row=row, b=body, p=protocol, s=source: work_item_upsert(
-                    body=b,
+            with self.at(row, {"status_on": "status_date", "code": "body"}):
+                item = work_item_upsert(
+                    body=body_upsert(code=row.required("body"), actor=self.actor),
                     identifier=row.required("identifier"),
                     actor=self.actor,
-                    source=s,
+                    source=source,
                     algorithms=matcher.find(row.text("algorithms")),
                     title=row.required("title"),
-                    protocol=p,
+                    protocol=protocol_upsert(code=row.required("protocol_code"), actor=self.actor),
                     protocol_label=row.text("protocol"),
                     algorithms_text=row.text("algorithms"),
                     hybrid=row.choice("hybrid", Hybrid, blank_as=""),
                     note=row.text("note"),
-                ),
-            )
-            self.write(
-                row,
-                lambda row=row, i=item, s=source: work_item_status_record(
-                    work_item=i,
+                )
+                work_item_status_record(
+                    work_item=item,
                     status=row.required("status"),
                     on=row.date("status_date"),
-                    source=s,
+                    source=source,
                     actor=self.actor,
-                ),
-                {"status_on": "status_date"},
-            )
+                )
 
     def load_positions(self) -> None:
-        columns = [
-            "pqc_stance",
-            "qkd_stance",
-            "hybrid_policy",
-            "algorithms_named",
-            "authority",
-            "document",
-            "published",
-            "source_url",
-            "verified",
-            "note",
-            "primary_url",
-            "primary_seen",
-            "scope",
-            "releasability",
-        ]
+        columns = ["pqc_stance", "qkd_stance", "hybrid_policy", "algorithms_named", "authority", "document",
+                   "published", "source_url", "verified", "note", "primary_url", "primary_seen", "scope",
+                   "releasability"]  # fmt: skip
         for row in self.rows("national_positions.csv", columns):
             releasability = row.text("releasability")
-            self.write(
-                row,
-                lambda row=row, r=releasability: position_declare(
+            source = self.source(
+                row, authority=row.text("authority"), document=row.text("document"), published_field="published"
+            )
+            with self.at(row):
+                position_declare(
                     nation=self.nations[row.required("code")],
                     actor=self.actor,
-                    source=self.source(
-                        row,
-                        authority=row.text("authority"),
-                        document=row.text("document"),
-                        published_field="published",
-                    ),
+                    source=source,
                     pqc_stance=row.choice("pqc_stance", PqcStance, blank_as=PqcStance.UNDECLARED),
                     qkd_stance=row.choice("qkd_stance", QkdStance, blank_as=QkdStance.UNDECLARED),
                     hybrid_policy=row.choice("hybrid_policy", HybridPolicy, blank_as=HybridPolicy.UNDECLARED),
                     scope=row.choice("scope", Scope),
-                    releasability=self.coalition(row, "releasability", r) if r else None,
+                    releasability=self.coalition(row, "releasability", releasability) if releasability else None,
                     declared=row.date("published"),
                     algorithms_named=row.text("algorithms_named"),
                     note=row.text("note"),
-                ),
-            )
+                )
 
     def load_approvals(self) -> None:
         algorithms = list(Algorithm.objects.all())
@@ -354,59 +287,42 @@ class _Loader:
             if basis is None:
                 raise row.error("basis", f"no national_positions.csv row for {row.text('basis')!r}")
             releasability = basis.text("releasability")
-            self.write(
-                row,
-                lambda row=row, a=algorithm, p=parameter_set, b=basis, r=releasability: approval_set(
+            source = self.source(
+                basis, authority=basis.text("authority"), document=basis.text("document"), published_field="published"
+            )
+            with self.at(row):
+                approval_set(
                     nation=self.nation(row, row.required("code")),
-                    algorithm=a,
-                    parameter_set=p,
+                    algorithm=algorithm,
+                    parameter_set=parameter_set,
                     status=row.choice("status", ApprovalStatus),
                     scope=row.choice("scope", Scope),
                     actor=self.actor,
-                    source=self.source(
-                        b,
-                        authority=b.text("authority"),
-                        document=b.text("document"),
-                        published_field="published",
-                    ),
-                    releasability=self.coalition(b, "releasability", r) if r else None,
-                    declared=b.date("published"),
+                    source=source,
+                    releasability=self.coalition(basis, "releasability", releasability) if releasability else None,
+                    declared=basis.date("published"),
                     note=row.text("note"),
-                ),
-            )
+                )
 
     def load_milestones(self) -> None:
-        columns = [
-            "code",
-            "milestone",
-            "target_date",
-            "scope",
-            "kind",
-            "source_url",
-            "verified",
-            "primary_url",
-            "primary_seen",
-            "applies_to",
-            "target_precision",
-        ]
+        columns = ["code", "milestone", "target_date", "scope", "kind", "source_url", "verified", "primary_url",
+                   "primary_seen", "applies_to", "target_precision"]  # fmt: skip
         for row in self.rows("national_milestones.csv", columns):
             target = row.date("target_date", row.choice("target_precision", DatePrecision))
             if target is None:
                 raise row.error("target_date", "is required")
-            self.write(
-                row,
-                lambda row=row, t=target: milestone_set(
+            source = self.source(row)
+            with self.at(row, {"title": "milestone", "scope": "applies_to", "scope_text": "scope"}):
+                milestone_set(
                     nation=self.nation(row, row.required("code")),
                     kind=row.choice("kind", MilestoneKind),
                     title=row.required("milestone"),
-                    target=t,
+                    target=target,
                     scope=row.choice("applies_to", Scope),
                     scope_text=row.text("scope"),
                     actor=self.actor,
-                    source=self.source(row),
-                ),
-                {"title": "milestone", "scope": "applies_to", "scope_text": "scope"},
-            )
+                    source=source,
+                )
 
 
 class _AlgorithmMatcher:

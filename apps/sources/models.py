@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 
 from django.db import models
 
@@ -57,6 +58,6 @@ class Source(TimeStamped):
         return not self.primary_url
 
     @staticmethod
-    def compute_key(fields: dict[str, object]) -> str:
+    def compute_key(fields: Mapping[str, object]) -> str:
         payload = json.dumps({k: str(v) for k, v in sorted(fields.items())}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apps.core.dates import DatePrecision, PartialDate
+from apps.core.services import validate
 from apps.sources.models import PrimarySeen, Source
 
 
@@ -34,6 +35,6 @@ def source_record(
     source = Source.objects.filter(key=key).first()
     if source is None:
         source = Source(key=key, **fields)
-        source.full_clean()
+        validate(source, exclude=["key"])
         source.save()
     return source

@@ -20,7 +20,7 @@ class Lifecycle(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-LIFECYCLE_RANK = {Lifecycle.WITHDRAWN: 0, Lifecycle.DRAFT: 1, Lifecycle.ADOPTED: 2, Lifecycle.FINAL: 3}
+LIFECYCLE_RANK: dict[str, int] = {Lifecycle.WITHDRAWN: 0, Lifecycle.DRAFT: 1, Lifecycle.ADOPTED: 2, Lifecycle.FINAL: 3}
 
 # Each body's own status words, mapped onto the common lifecycle. An unknown word stops the loader rather
 # than being guessed at.

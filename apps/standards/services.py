@@ -12,7 +12,7 @@ from apps.algorithms.models import Algorithm
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import InvalidInput
-from apps.core.services import update_if_changed, validate
+from apps.core.services import upsert, validate
 from apps.gaps.services import request_recompute
 from apps.sources.models import Source
 from apps.standards.models import STATUS_LIFECYCLE, Protocol, StandardsBody, WorkItem, WorkItemStatus
@@ -57,15 +57,7 @@ def work_item_upsert(
     ensure_can_curate_catalogue(actor)
     attribute(actor=actor, source=source, reason=f"work item {identifier}")
     values["source"] = source
-    item = WorkItem.objects.select_for_update().filter(body=body, identifier=identifier).first()
-    changed = False
-    if item is None:
-        item = WorkItem(body=body, identifier=identifier, **values)
-        validate(item)
-        item.save()
-        changed = True
-    else:
-        changed = update_if_changed(item, values)
+    item, changed = upsert(WorkItem, lookup={"body": body, "identifier": identifier}, values=values)
     if algorithms is not None:
         wanted = {a.pk for a in algorithms}
         have = set(item.algorithms.values_list("pk", flat=True))

@@ -1,0 +1,67 @@
+# pqctrack developer entry points.  `make run` and `make test` work on a fresh clone: they create .venv from
+# requirements.lock and start embedded PostgreSQL/valkey under .local/ unless DATABASE_URL/REDIS_URL are set.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements.lock.installed
+DEVSTACK := $(PY) scripts/devstack.py
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ARGS ?=
+# Wall-clock time make was launched at, so `make run` can report start-up time including the venv check.
+LAUNCHED_AT := $(shell date +%s.%N)
+
+.PHONY: help venv run test lint lint-django bench-gaps bench-api clean
+
+help:
+	@echo "make run         start the dev stack (PostgreSQL, valkey, migrate + demo data, worker, beat, runserver)"
+	@echo "make test        run the test suite (extra pytest args: make test ARGS=\"-k foo\")"
+	@echo "make lint        ruff check, ruff format --check, makemigrations --check, check, check --deploy"
+	@echo "make bench-gaps  gap computation benchmark      make bench-api  API benchmark"
+	@echo "make clean       stop leftover embedded servers and remove .local/"
+
+# The venv is (re)built when missing or older than the lock; the stamp records a completed install.
+venv: $(STAMP)
+$(STAMP): requirements.lock
+	@test -n "$(PYTHON)" || { echo "python3.11 not found; set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+run: $(STAMP)
+	DEVSTACK_LAUNCHED_AT=$(LAUNCHED_AT) $(DEVSTACK) run
+
+# Debian's chromium for the Playwright browser tests (`playwright install` cannot download here).
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
+
+test: $(STAMP) $(CHROMIUM)
+	PQCTRACK_CHROMIUM=$(CHROMIUM) $(DEVSTACK) test $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(DEVSTACK) exec -- $(MAKE) --no-print-directory lint-django
+
+# Needs DATABASE_URL/REDIS_URL (`make lint` provides them through devstack).  The deploy check runs with the
+# production settings and a throwaway random SECRET_KEY.
+lint-django:
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check --fail-level WARNING
+	DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		ALLOWED_HOSTS=pqctrack.example $(PY) manage.py check --deploy --fail-level WARNING
+
+bench-gaps: $(STAMP)
+	$(DEVSTACK) exec -- python -m benchmarks.gaps
+
+bench-api: $(STAMP)
+	$(DEVSTACK) exec -- python -m benchmarks.api
+
+clean:
+	if [ -x $(PY) ]; then $(DEVSTACK) clean; else rm -rf .local; fi

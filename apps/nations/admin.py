@@ -1,0 +1,59 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from apps.core.admin import ServiceAdmin, actor_of
+from apps.core.dates import partial
+from apps.nations.models import Coalition, Membership, Nation
+from apps.nations.services import coalition_upsert, membership_set, nation_upsert
+
+
+@admin.register(Nation)
+class NationAdmin(ServiceAdmin):
+    list_display = ["code", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["code"] if obj else []
+
+    def save_via_service(self, request: HttpRequest, obj: Nation, form: Any, change: bool) -> Nation:
+        return nation_upsert(code=obj.code, name=obj.name, kind=obj.kind, actor=actor_of(request))
+
+
+@admin.register(Coalition)
+class CoalitionAdmin(ServiceAdmin):
+    list_display = ["code", "name", "kind", "is_defence"]
+    list_filter = ["kind", "is_defence"]
+    search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["code"] if obj else []
+
+    def save_via_service(self, request: HttpRequest, obj: Coalition, form: Any, change: bool) -> Coalition:
+        return coalition_upsert(
+            code=obj.code,
+            name=obj.name,
+            kind=obj.kind,
+            is_defence=obj.is_defence,
+            note=obj.note,
+            actor=actor_of(request),
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(ServiceAdmin):
+    list_display = ["coalition", "nation", "joined_on", "joined_precision", "left_on"]
+    list_filter = ["coalition"]
+    search_fields = ["nation__code", "nation__name"]
+    list_select_related = ["coalition", "nation"]
+    exclude = ["left_on"]
+
+    def save_via_service(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> Membership:
+        return membership_set(
+            coalition=obj.coalition,
+            nation=obj.nation,
+            joined=partial(obj.joined_on, obj.joined_precision),
+            actor=actor_of(request),
+        )
