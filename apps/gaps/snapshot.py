@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
 from apps.nations.models import Coalition, Membership, Nation, NationKind
@@ -213,9 +214,14 @@ def _group(rows: Iterable[object], key: str) -> dict[int, list]:  # type: ignore
 
 
 def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snapshot:
-    """Read the data in force on ``as_of``. With ``nation_ids``, national records are read only for those
-    nations and their allies (everything an incremental recompute of them can look at). Eleven queries,
-    whatever the number of nations."""
+    """Read the data in force on ``as_of``: for today (or later) the declarations currently in force, for
+    a past date those in force then (``as_of``). With ``nation_ids``, national records are read only for
+    those nations and their allies (everything an incremental recompute of them can look at). Eleven
+    queries, whatever the number of nations."""
+    # A new declaration may be undated (or dated earlier than the one it supersedes): what is current is
+    # what the nation says now, whatever the dates its sources carry.
+    historical = as_of < timezone.localdate()
+
     memberships: dict[int, set[int]] = defaultdict(set)
     for nation_id, coalition_id in Membership.objects.as_of(as_of).values_list("nation_id", "coalition_id"):
         memberships[nation_id].add(coalition_id)
@@ -226,6 +232,7 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
         scope_ids |= {n for n, cs in memberships.items() if cs & their_coalitions}
 
     def national(qs):  # type: ignore[no-untyped-def]
+        qs = qs.as_of(as_of) if historical else qs.current()
         return qs if scope_ids is None else qs.filter(nation_id__in=scope_ids)
 
     nations = {
@@ -234,7 +241,7 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
     }
     coalitions = {c.id: CoalitionRow(c.id, c.code, c.is_defence) for c in Coalition.objects.all()}
     positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
-    for p in national(Position.objects.as_of(as_of)).select_related("source"):
+    for p in national(Position.objects.all()).select_related("source"):
         positions[p.nation_id][p.scope] = PositionRow(
             id=p.id,
             nation_id=p.nation_id,
@@ -258,7 +265,7 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
             until=a["until"],
             releasability_id=a["releasability_id"],
         )
-        for a in national(Approval.objects.as_of(as_of)).values(
+        for a in national(Approval.objects.all()).values(
             "id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until", "releasability_id"
         )
     ]
@@ -272,7 +279,7 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
             scope=m["scope"],
             releasability_id=m["releasability_id"],
         )
-        for m in national(Milestone.objects.as_of(as_of)).values(
+        for m in national(Milestone.objects.all()).values(
             "id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id"
         )
     ]
