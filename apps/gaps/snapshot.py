@@ -149,7 +149,10 @@ class Snapshot:
 
     def shared_coalitions(self, a: int, b: int) -> list[CoalitionRow]:
         shared = self.memberships.get(a, frozenset()) & self.memberships.get(b, frozenset())
-        return sorted((self.coalitions[c] for c in shared if c in self.coalitions), key=lambda c: c.code)
+        cache = self.__dict__.setdefault("_shared_cache", {})
+        if shared not in cache:
+            cache[shared] = sorted((self.coalitions[c] for c in shared if c in self.coalitions), key=lambda c: c.code)
+        return list(cache[shared])
 
     def allied_pairs(self, touching: Iterable[int] | None = None) -> Iterator[tuple[int, int]]:
         """Unordered pairs (lower id first) of state nations that are *allies*: here that means they share at
@@ -241,19 +244,21 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
     }
     coalitions = {c.id: CoalitionRow(c.id, c.code, c.is_defence) for c in Coalition.objects.all()}
     positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
-    for p in national(Position.objects.all()).select_related("source"):
-        positions[p.nation_id][p.scope] = PositionRow(
-            id=p.id,
-            nation_id=p.nation_id,
-            scope=p.scope,
-            pqc_stance=p.pqc_stance,
-            qkd_stance=p.qkd_stance,
-            hybrid_policy=p.hybrid_policy,
-            releasability_id=p.releasability_id,
-            source_id=p.source_id,
-            source_published_on=p.source.published_on if p.source else None,
-            declared_on=p.declared_on,
-        )
+    position_columns = (
+        "id",
+        "nation_id",
+        "scope",
+        "pqc_stance",
+        "qkd_stance",
+        "hybrid_policy",
+        "releasability_id",
+        "source_id",
+        "source__published_on",
+        "declared_on",
+    )
+    for row in national(Position.objects.all()).values_list(*position_columns):
+        position = PositionRow(*row)
+        positions[position.nation_id][position.scope] = position
     approvals = [
         ApprovalRow(
             id=a["id"],
