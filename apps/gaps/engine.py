@@ -51,6 +51,16 @@ COMPUTED_FIELDS = [
     "evidence",
     "required_clearances",
 ]
+#: Lifecycle fields a run writes besides the computed ones.
+WRITTEN_FIELDS = [
+    "fingerprint",
+    "status",
+    "resolved_at",
+    "last_seen_at",
+    "triage_reason",
+    "waiver_expires_on",
+    "updated_at",
+]
 #: What an "updated" event records as changed (the rest is in the fingerprint).
 TRACKED_CHANGES = ["severity", "score", "object", "title", "shared_coalitions", "required_clearances"]
 
