@@ -106,6 +106,10 @@ class Finding(TimeStamped):
             models.Index(fields=["rule", "status"], name="finding_rule_status_idx"),
             models.Index(fields=["nation_a", "nation_b"], name="finding_pair_idx"),
             models.Index(fields=["updated_at"], name="finding_updated_idx"),
+            # An incremental recompute reads the findings of a nation on either side of a pair.
+            models.Index(fields=["nation_b"], name="finding_nation_b_idx"),
+            # Every run looks for waivers that have lapsed.
+            models.Index(fields=["waiver_expires_on"], condition=Q(status="waived"), name="finding_waiver_lapse_idx"),
         ]
         constraints = [
             choices_check("rule", Rule, "finding_rule_valid"),
