@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from apps.api.etag import etag_for
+from apps.api.throttling import PerCallerThrottle
 from apps.nations.models import Nation
 from apps.positions.models import Milestone, Position
 from tests.api.conftest import IssuedToken, client_for
@@ -120,6 +122,8 @@ def test_waiver_needs_reason_and_expiry(planner: User, nation_a: Nation, nation_
 
 def test_throttled_callers_get_429_with_retry_after(settings: object, read_token: IssuedToken) -> None:
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"caller": "2/min"}}  # type: ignore[attr-defined]
+    # Ids restart with each test database; a history left in the shared cache by an earlier run must not count.
+    cache.delete(PerCallerThrottle.cache_format % {"scope": "caller", "ident": f"token-{read_token.token.pk}"})
     client = client_for(read_token)
     statuses = [client.get("/api/v1/nations/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
