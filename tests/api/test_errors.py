@@ -141,3 +141,15 @@ def test_anonymous_callers_reach_only_the_schema_and_docs() -> None:
     response = client.get("/api/v1/nations/")
     problem(response, 401)
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_withdrawing_keeps_the_record_in_history_and_a_second_time_is_stale(
+    nation_a: Nation, officer: APIClient
+) -> None:
+    created = officer.post("/api/v1/milestones/", MILESTONE, format="json")
+    url = f"/api/v1/milestones/{created.json()['id']}/withdraw/"
+    response = officer.post(url, {"reason": "Replaced."}, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert response.status_code == 200 and response.json()["is_current"] is False
+    assert officer.get("/api/v1/milestones/").json()["count"] == 0
+    assert officer.get("/api/v1/milestones/history/").json()["results"][0]["id"] == created.json()["id"]
+    problem(officer.post(url, {"reason": "Again."}, format="json", HTTP_IF_MATCH=created["ETag"]), 412)

@@ -119,6 +119,20 @@ CASES: dict[str, Case] = {
         lambda w: {"target": "2031-06"},
         lambda w: etag_for(w.milestone_a),
     ),
+    "withdraw milestone of A": Case(
+        "post",
+        lambda w: f"/api/v1/milestones/{w.milestone_a.pk}/withdraw/",
+        only({"officer_a": 200, "write_token_a": 200}),
+        lambda w: {"reason": "The plan was replaced."},
+        lambda w: etag_for(w.milestone_a),
+    ),
+    "withdraw milestone of B": Case(
+        "post",
+        lambda w: f"/api/v1/milestones/{w.milestone_b.pk}/withdraw/",
+        only({}),
+        lambda w: {"reason": "The plan was replaced."},
+        lambda w: etag_for(w.milestone_b),
+    ),
     "add algorithm": Case(
         "post",
         lambda w: "/api/v1/algorithms/",

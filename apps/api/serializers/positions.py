@@ -122,6 +122,10 @@ class MilestoneCreateInput(MilestoneUpdateInput):
     title = serializers.CharField(max_length=300)
 
 
+class WithdrawInput(StrictInput):
+    reason = serializers.CharField(max_length=500)
+
+
 def declared_values(record: Declared) -> dict[str, Any]:
     """The update fields of an existing declaration, as an update input would give them, so a PATCH can
     start from the record in force."""

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from apps.api import filters
 from apps.api.etag import lock_for_update
+from apps.api.idempotency import idempotent_create
 from apps.api.pagination import Cursors, Pages
 from apps.api.permissions import ensure_token_may_write_nation
 from apps.api.serializers import positions as s
@@ -25,7 +26,7 @@ from apps.api.serializers.gaps import AsOfInput
 from apps.api.views.base import ApiViewSet, RetrieveMixin
 from apps.core.exceptions import Conflict
 from apps.positions.models import Approval, Declared, Milestone, Position
-from apps.positions.services import approval_set, milestone_set, position_declare
+from apps.positions.services import approval_set, declaration_withdraw, milestone_set, position_declare
 from apps.sources.services import source_record
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The declarations in force on this date.")
@@ -102,6 +103,29 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
         return self.update(request, pk, partial=True)
 
 
+class WithdrawMixin:
+    """Approvals and milestones can be withdrawn: no longer in force, kept in the history."""
+
+    @action(detail=True, methods=["post"], if_match_required=True)
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """Withdraw the record in force, with a reason (needs If-Match). Answers with the withdrawn record."""
+        view: Any = self
+        data = view.validated(s.WithdrawInput)
+
+        def apply() -> Response:
+            record = lock_for_update(request, view.model.objects.visible_to(view.actor), pk)
+            ensure_token_may_write_nation(request, record.nation)
+            declaration_withdraw(record=record, actor=view.actor, reason=data["reason"])
+            return view.respond(view.get_queryset().get(pk=pk), view.get_serializer_class())
+
+        with transaction.atomic():
+            return idempotent_create(request, apply)
+
+
+def _withdraw_schema(output: type[serializers.Serializer]) -> Any:
+    return extend_schema_view(withdraw=extend_schema(request=s.WithdrawInput, responses=output))
+
+
 def _schema(
     output: type[serializers.Serializer],
     history: type[serializers.Serializer],
@@ -132,8 +156,9 @@ class PositionViewSet(DeclaredViewSet):
         return position_declare(**identity, **values, actor=self.actor)
 
 
+@_withdraw_schema(s.ApprovalOutput)
 @_schema(s.ApprovalOutput, s.ApprovalHistoryOutput, s.ApprovalCreateInput, s.ApprovalUpdateInput)
-class ApprovalViewSet(DeclaredViewSet):
+class ApprovalViewSet(WithdrawMixin, DeclaredViewSet):
     model = Approval
     serializer_class = s.ApprovalOutput
     history_output = s.ApprovalHistoryOutput
@@ -148,8 +173,9 @@ class ApprovalViewSet(DeclaredViewSet):
         return approval_set(**identity, **values, actor=self.actor)
 
 
+@_withdraw_schema(s.MilestoneOutput)
 @_schema(s.MilestoneOutput, s.MilestoneHistoryOutput, s.MilestoneCreateInput, s.MilestoneUpdateInput)
-class MilestoneViewSet(DeclaredViewSet):
+class MilestoneViewSet(WithdrawMixin, DeclaredViewSet):
     model = Milestone
     serializer_class = s.MilestoneOutput
     history_output = s.MilestoneHistoryOutput
