@@ -78,6 +78,8 @@ class ProblemAutoSchema(AutoSchema):
             headers["Retry-After"] = {"schema": {"type": "integer"}, "description": "Seconds to wait."}
         if str(status_code) in ("200", "201") and getattr(self.view, "etag_enabled", False):
             headers["ETag"] = {"schema": {"type": "string"}, "description": "Send it back in If-Match to update."}
+        if str(status_code) == "201" and getattr(self.view, "etag_enabled", False):
+            headers["Location"] = {"schema": {"type": "string"}, "description": "The new record's URL."}
         return headers
 
     def get_override_parameters(self) -> list[Any]:

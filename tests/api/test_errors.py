@@ -147,7 +147,8 @@ def test_withdrawing_keeps_the_record_in_history_and_a_second_time_is_stale(
     nation_a: Nation, officer: APIClient
 ) -> None:
     created = officer.post("/api/v1/milestones/", MILESTONE, format="json")
-    url = f"/api/v1/milestones/{created.json()['id']}/withdraw/"
+    assert created["Location"] == f"/api/v1/milestones/{created.json()['id']}/"
+    url = f"{created['Location']}withdraw/"
     response = officer.post(url, {"reason": "Replaced."}, format="json", HTTP_IF_MATCH=created["ETag"])
     assert response.status_code == 200 and response.json()["is_current"] is False
     assert officer.get("/api/v1/milestones/").json()["count"] == 0

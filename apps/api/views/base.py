@@ -65,12 +65,17 @@ class ApiViewSet(GenericViewSet):
     ) -> Response:
         """Create through ``create`` (one service call), honouring Idempotency-Key. The answer is the view's
         own serializer (with ETag) or ``output`` (a sub-resource, without)."""
-        return idempotent_create(
-            request,
-            lambda: self.respond(
-                create(), output or self.get_serializer_class(), status.HTTP_201_CREATED, etag=output is None
-            ),
-        )
+
+        def respond_created() -> Response:
+            instance = create()
+            response = self.respond(
+                instance, output or self.get_serializer_class(), status.HTTP_201_CREATED, etag=output is None
+            )
+            if output is None:
+                response["Location"] = f"{request.path}{getattr(instance, self.lookup_field)}/"
+            return response
+
+        return idempotent_create(request, respond_created)
 
 
 class RetrieveMixin:
