@@ -112,3 +112,15 @@ def protocol_readiness(*, as_of: date | None = None) -> ReadinessBoard:
         algorithms=[a for a in Algorithm.objects.order_by("name") if a.pk in used_algorithms],
         cells=dict(cells),
     )
+
+
+def work_items_for(*, protocol: Protocol, algorithm: Algorithm, as_of: date | None = None) -> list[WorkItem]:
+    """The work items behind one readiness cell, each with ``current_status`` (its status on ``as_of``)."""
+    day = as_of or timezone.localdate()
+    items = list(
+        WorkItem.objects.filter(protocol=protocol, algorithms=algorithm).select_related("body").order_by("identifier")
+    )
+    statuses = {s.work_item_id: s for s in WorkItemStatus.objects.as_of(day).filter(work_item__in=items)}
+    for item in items:
+        item.current_status = statuses.get(item.pk)  # type: ignore[attr-defined]
+    return items

@@ -1,3 +1,42 @@
-from django.urls import URLPattern, URLResolver
+"""Every page of the UI requires a signed-in user: each pattern is wrapped in ``login_required`` here, in
+one place (a test walks them all). Only the sign-in page is open."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.urls import URLPattern, URLResolver, path
+
+from apps.web.views import findings, nations, reports, runs
+
+
+def _page(route: str, view: Callable[..., Any], name: str, **kwargs: Any) -> URLPattern:
+    return path(route, login_required(view), kwargs, name=name)
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    _page("", nations.home, "home"),
+    _page("nations/", nations.nation_list, "nations"),
+    _page("nations/<str:code>/", nations.nation_detail, "nation"),
+    _page("nations/<str:code>/history/", nations.nation_history, "nation-history"),
+    _page("nations/<str:code>/positions/new/", nations.position_new, "position-new"),
+    _page("nations/<str:code>/approvals/new/", nations.approval_new, "approval-new"),
+    _page("nations/<str:code>/milestones/new/", nations.milestone_new, "milestone-new"),
+    _page("matrix/", reports.matrix, "matrix"),
+    _page("timeline/", reports.timeline, "timeline"),
+    _page("readiness/", reports.readiness, "readiness"),
+    _page("readiness/<int:protocol>/<int:algorithm>/", reports.readiness_cell, "readiness-cell"),
+    _page("changes/", reports.changes, "changes"),
+    _page("findings/", findings.finding_list_view, "findings"),
+    _page("findings/export.csv", findings.finding_export, "findings-csv", fmt="csv"),
+    _page("findings/export.json", findings.finding_export, "findings-json", fmt="json"),
+    _page("findings/<int:pk>/", findings.finding_detail, "finding"),
+    _page("findings/<int:pk>/acknowledge/", findings.finding_acknowledge_view, "finding-acknowledge"),
+    _page("findings/<int:pk>/waive/", findings.finding_waive_view, "finding-waive"),
+    _page("runs/", runs.run_list, "runs"),
+    _page("runs/start/", runs.run_start, "run-start"),
+    _page("runs/<int:pk>/", runs.run_detail, "run"),
+]

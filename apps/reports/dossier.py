@@ -1,0 +1,186 @@
+"""Read models for one nation: its current declarations and its position history with field-level diffs.
+
+Every function takes the user and applies ``visible_to`` itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from apps.accounts.models import User
+from apps.core.dates import DatePrecision
+from apps.gaps.services import Preview, preview_position
+from apps.nations.models import Nation
+from apps.positions.models import Approval, Milestone, Position
+from apps.sources.models import Source
+
+
+@dataclass
+class Dossier:
+    """What a nation currently declares, as far as the user may see it."""
+
+    nation: Nation
+    positions: list[Position]
+    approvals: list[Approval]
+    milestones: list[Milestone]
+
+
+def nation_dossier(*, user: User, nation: Nation) -> Dossier:
+    """The current positions (one per scope), approvals and milestones of ``nation``. Three queries."""
+    return Dossier(
+        nation=nation,
+        positions=list(
+            Position.objects.visible_to(user)
+            .current()
+            .filter(nation=nation)
+            .select_related("source", "releasability")
+            .order_by("scope")
+        ),
+        approvals=list(
+            Approval.objects.visible_to(user)
+            .current()
+            .filter(nation=nation)
+            .select_related("algorithm", "parameter_set", "source", "releasability")
+            .order_by("algorithm__name", "parameter_set__name", "scope")
+        ),
+        milestones=list(
+            Milestone.objects.visible_to(user)
+            .current()
+            .filter(nation=nation)
+            .select_related("source", "releasability")
+            .order_by("target_on", "kind")
+        ),
+    )
+
+
+def current_position(*, user: User, nation: Nation, scope: str) -> Position | None:
+    """The position in force for ``nation`` and ``scope``, if ``user`` may see it."""
+    return (
+        Position.objects.visible_to(user)
+        .current()
+        .filter(nation=nation, scope=scope)
+        .select_related("source", "releasability")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+#: The position fields a reader compares between declarations, with their labels.
+COMPARED_FIELDS = (
+    ("pqc_stance", "PQC"),
+    ("qkd_stance", "QKD"),
+    ("hybrid_policy", "hybrid"),
+    ("releasability", "releasability"),
+    ("declared", "declared"),
+    ("algorithms_named", "algorithms named"),
+    ("source", "source"),
+    ("note", "note"),
+)
+
+
+def _shown(position: Position, name: str) -> str:
+    if name == "releasability":
+        return position.releasability.code if position.releasability else "public"
+    if name == "source":
+        return _source_label(position.source)
+    display = getattr(position, f"get_{name}_display", None)
+    value = display() if display else getattr(position, name)
+    return "—" if value in (None, "") else str(value)
+
+
+def _source_label(source: Source | None) -> str:
+    if source is None:
+        return "none"
+    published = f" ({source.published})" if source.published else ""
+    return f"{source.authority or 'unknown authority'}, {source.document or source.url}{published}"
+
+
+def position_changes(before: Position | None, after: Position) -> list[FieldChange]:
+    """The fields that differ between two declarations (all of them for a first declaration)."""
+    changes = []
+    for name, label in COMPARED_FIELDS:
+        old = _shown(before, name) if before is not None else ""
+        new = _shown(after, name)
+        if old != new:
+            changes.append(FieldChange(label=label, before=old, after=new))
+    return changes
+
+
+@dataclass
+class HistoryEntry:
+    """One declaration and what changed from the previous one in its scope (``first``: there was none)."""
+
+    position: Position
+    changes: list[FieldChange] = field(default_factory=list)
+    first: bool = False
+
+
+def position_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
+    """Every declaration of ``nation`` the user may see, newest first, each with what changed since the one
+    before it in the same scope. One query."""
+    positions = list(
+        Position.objects.visible_to(user)
+        .filter(nation=nation)
+        .select_related("source", "releasability", "recorded_by")
+        .order_by("scope", "recorded_at", "id")
+    )
+    entries: list[HistoryEntry] = []
+    previous: dict[str, Position] = {}
+    for position in positions:
+        before = previous.get(position.scope)
+        entries.append(HistoryEntry(position, position_changes(before, position), first=before is None))
+        previous[position.scope] = position
+    entries.sort(key=lambda e: (e.position.recorded_at, e.position.pk), reverse=True)
+    return entries
+
+
+def nation_positions(*, user: User) -> QuerySet[Position]:
+    """Current positions of every nation the user may see (for the nations index)."""
+    return Position.objects.visible_to(user).current().select_related("nation").order_by("nation__code", "scope")
+
+
+@dataclass
+class DraftChanges:
+    """How a draft declaration differs from the position in force for its scope, and (``gaps``) the gaps
+    the engine says it would open and close."""
+
+    current: Position | None
+    changes: list[FieldChange]
+    gaps: Preview | None = None
+
+
+def draft_changes(*, user: User, nation: Nation, fields: dict[str, Any], source: Source) -> DraftChanges:
+    """Compare an unsaved draft (``position_declare``'s keyword arguments) with the position in force.
+    Writes nothing."""
+    declared = fields.get("declared")
+    values = {k: v for k, v in fields.items() if k != "declared"}
+    draft = Position(
+        nation=nation,
+        source=source,
+        declared_on=declared.value if declared else None,
+        declared_precision=declared.precision if declared else DatePrecision.DAY,
+        **values,
+    )
+    current = current_position(user=user, nation=nation, scope=draft.scope)
+    return DraftChanges(current=current, changes=position_changes(current, draft))
+
+
+def position_preview(*, user: User, nation: Nation, fields: dict[str, Any], source: Source) -> DraftChanges:
+    """The draft's field differences and the gaps it would open and close, as ``user`` may see them. The
+    draft gaps come from the gap engine evaluated on the draft; drafts derived from records the user is not
+    cleared for are left out, as stored findings would be."""
+    result = draft_changes(user=user, nation=nation, fields=fields, source=source)
+    preview = preview_position(nation=nation, actor=user, source=source, **fields)
+    if not user.sees_everything:
+        cleared = user.cleared_coalition_ids()
+        preview.opened = [d for d in preview.opened if cleared.issuperset(d.required_clearances)]
+    result.gaps = preview
+    return result

@@ -1,0 +1,97 @@
+"""Read models for finding lists, pages and exports. Every function scopes to the user itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.gaps.models import SEVERITY_RANK, Finding, FindingEvent, FindingStatus
+from apps.nations.models import Coalition, Membership
+
+#: Sort keys a list may be ordered by, mapped onto ORM orderings (the first is the default).
+SORTS: dict[str, tuple[str, ...]] = {
+    "severity": ("-severity_rank", "-score", "key"),
+    "years_left": ("years_left", "-severity_rank", "key"),
+    "rule": ("rule", "-severity_rank", "key"),
+    "updated": ("-updated_at", "key"),
+    "first_seen": ("-first_seen_at", "key"),
+}
+
+
+@dataclass(frozen=True)
+class FindingFilters:
+    """What a findings list (or its export) is narrowed to. Blank values do not filter."""
+
+    coalition: Coalition | None = None
+    nation_code: str = ""
+    other_code: str = ""
+    rule: str = ""
+    severity: str = ""
+    status: str = ""
+    protocol_code: str = ""
+    sort: str = "severity"
+
+
+def _severity_rank() -> Case:
+    return Case(
+        *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()),
+        output_field=IntegerField(),
+    )
+
+
+def finding_list(*, user: User, filters: FindingFilters) -> QuerySet[Finding]:
+    """The findings ``user`` may see, narrowed by ``filters`` and sorted. ``nation_code`` alone matches
+    either side of a pair; with ``other_code`` it matches exactly that pair, in either order."""
+    findings = Finding.objects.visible_to(user).select_related("nation_a", "nation_b", "protocol", "coalition")
+    if filters.coalition is not None:
+        members = Membership.objects.as_of(timezone.localdate()).filter(coalition=filters.coalition)
+        member_ids = members.values("nation_id")
+        findings = findings.filter(
+            Q(coalition=filters.coalition)
+            | (Q(nation_a_id__in=member_ids) & (Q(nation_b__isnull=True) | Q(nation_b_id__in=member_ids)))
+        )
+    if filters.nation_code and filters.other_code:
+        a, b = filters.nation_code, filters.other_code
+        findings = findings.filter(Q(nation_a__code=a, nation_b__code=b) | Q(nation_a__code=b, nation_b__code=a))
+    elif filters.nation_code:
+        findings = findings.filter(Q(nation_a__code=filters.nation_code) | Q(nation_b__code=filters.nation_code))
+    if filters.rule:
+        findings = findings.filter(rule=filters.rule)
+    if filters.severity:
+        findings = findings.filter(severity=filters.severity)
+    if filters.status:
+        findings = findings.filter(status=filters.status)
+    if filters.protocol_code:
+        findings = findings.filter(protocol__code=filters.protocol_code)
+    ordering = SORTS.get(filters.sort, SORTS["severity"])
+    return findings.annotate(severity_rank=_severity_rank()).order_by(*ordering)
+
+
+def finding_for(*, user: User, pk: int) -> Finding | None:
+    """One finding, or None when it does not exist or ``user`` may not see every record behind it."""
+    return (
+        Finding.objects.visible_to(user)
+        .select_related("nation_a", "nation_b", "protocol", "coalition")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def finding_events(finding: Finding) -> QuerySet[FindingEvent]:
+    """A finding's lifecycle, oldest first, with who did each step."""
+    return finding.events.select_related("actor").order_by("at", "id")
+
+
+def open_findings_for_nation(*, user: User, nation_id: int) -> QuerySet[Finding]:
+    """The unresolved findings involving one nation, worst first."""
+    return (
+        Finding.objects.visible_to(user)
+        .filter(Q(nation_a_id=nation_id) | Q(nation_b_id=nation_id))
+        .filter(status__in=(FindingStatus.OPEN, FindingStatus.ACKNOWLEDGED))
+        .select_related("nation_a", "nation_b", "protocol")
+        .annotate(severity_rank=_severity_rank())
+        .order_by("-severity_rank", "-score", "key")
+    )

@@ -1,0 +1,73 @@
+"""Findings lists as CSV and JSON, exactly the rows the list shows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from apps.gaps.models import Finding
+
+COLUMNS = (
+    "id",
+    "key",
+    "rule",
+    "severity",
+    "status",
+    "nation_a",
+    "nation_b",
+    "coalition",
+    "protocol",
+    "object",
+    "years_left",
+    "title",
+    "explanation",
+    "first_seen_at",
+    "last_seen_at",
+    "resolved_at",
+)
+
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def finding_row(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.pk,
+        "key": finding.key,
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "status": finding.status,
+        "nation_a": finding.nation_a.code if finding.nation_a else None,
+        "nation_b": finding.nation_b.code if finding.nation_b else None,
+        "coalition": finding.coalition.code if finding.coalition else None,
+        "protocol": finding.protocol.code if finding.protocol else None,
+        "object": finding.object,
+        "years_left": float(finding.years_left),
+        "title": finding.title,
+        "explanation": finding.explanation,
+        "first_seen_at": finding.first_seen_at.isoformat(),
+        "last_seen_at": finding.last_seen_at.isoformat(),
+        "resolved_at": finding.resolved_at.isoformat() if finding.resolved_at else None,
+    }
+
+
+def safe_cell(value: Any) -> str:
+    """The value as text a spreadsheet will not run: formula-like text is prefixed with a quote."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def findings_csv(findings: Iterable[Finding]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for finding in findings:
+        row = finding_row(finding)
+        writer.writerow([safe_cell(row[column]) for column in COLUMNS])
+    return buffer.getvalue()
+
+
+def findings_json(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    return [finding_row(finding) for finding in findings]

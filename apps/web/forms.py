@@ -1,0 +1,163 @@
+"""Forms of the web UI. They parse input into the values the services take; the rules live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from apps.algorithms.models import Algorithm, ParameterSet
+from apps.core.dates import PartialDate
+from apps.core.exceptions import DomainError, InvalidInput
+from apps.gaps.models import FindingStatus, Rule, Severity
+from apps.nations.models import Coalition
+from apps.positions.models import ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
+from apps.reports.findings import SORTS
+from apps.sources.models import Source
+from apps.sources.services import source_record
+from apps.standards.models import Protocol
+
+
+class PartialDateField(forms.Field):
+    """A date as precise as the source gives it: ``2030``, ``2025-03`` or ``2024-08-13``."""
+
+    widget = forms.TextInput(attrs={"maxlength": 10, "placeholder": "YYYY, YYYY-MM or YYYY-MM-DD", "size": 12})
+    default_error_messages = {"invalid": "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "As precise as the source is: YYYY, YYYY-MM or YYYY-MM-DD.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return str(value) if isinstance(value, PartialDate) else value
+
+    def to_python(self, value: Any) -> PartialDate | None:
+        if isinstance(value, PartialDate):
+            return value
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            return PartialDate.parse(text)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class SourceForm(forms.Form):
+    """The citation every declaration must carry."""
+
+    authority = forms.CharField(max_length=300, label="Issuing authority")
+    document = forms.CharField(max_length=500, label="Document title")
+    url = forms.URLField(max_length=600, label="URL", assume_scheme="https")
+    published = PartialDateField(label="Publication date")
+
+    def record(self) -> Source:
+        """The source, stored (or found: sources are content-addressed)."""
+        data = self.cleaned_data
+        return source_record(
+            authority=data["authority"], document=data["document"], url=data["url"], published=data["published"]
+        )
+
+
+def _coalition_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        Coalition.objects.order_by("code"),
+        required=False,
+        to_field_name="code",
+        empty_label="Public",
+        label="Releasability",
+        help_text="Public, or releasable only to the members of one coalition.",
+    )
+
+
+class PositionForm(forms.Form):
+    """A new declaration of a nation's stance for one scope."""
+
+    scope = forms.ChoiceField(choices=Scope.choices)
+    pqc_stance = forms.ChoiceField(choices=PqcStance.choices, label="PQC stance")
+    qkd_stance = forms.ChoiceField(choices=QkdStance.choices, label="QKD stance")
+    hybrid_policy = forms.ChoiceField(choices=HybridPolicy.choices)
+    releasability = _coalition_field()
+    declared = PartialDateField(label="Declared on")
+    algorithms_named = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def position_fields(self) -> dict[str, Any]:
+        """The keyword arguments ``position_declare`` takes, apart from nation, actor and source."""
+        return dict(self.cleaned_data)
+
+
+class ApprovalForm(forms.Form):
+    """A nation's stance on one algorithm or parameter set."""
+
+    algorithm = forms.ModelChoiceField(Algorithm.objects.order_by("name"), to_field_name="name")
+    parameter_set = forms.ModelChoiceField(
+        ParameterSet.objects.order_by("name"), required=False, to_field_name="name", empty_label="All parameter sets"
+    )
+    status = forms.ChoiceField(choices=ApprovalStatus.choices)
+    scope = forms.ChoiceField(choices=Scope.choices)
+    releasability = _coalition_field()
+    declared = PartialDateField(label="Declared on")
+    until = forms.DateField(required=False, help_text="Last day the status holds (YYYY-MM-DD), if the source says.")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MilestoneForm(forms.Form):
+    """A dated national target."""
+
+    kind = forms.ChoiceField(choices=MilestoneKind.choices)
+    title = forms.CharField(max_length=300)
+    target = PartialDateField(label="Target date")
+    scope = forms.ChoiceField(choices=Scope.choices)
+    scope_text = forms.CharField(max_length=300, required=False, label="Scope as the source words it")
+    releasability = _coalition_field()
+    declared = PartialDateField(label="Declared on")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcknowledgeForm(forms.Form):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    expires_on = forms.DateField(
+        label="Waiver expires on", help_text="YYYY-MM-DD", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class FindingFilterForm(forms.Form):
+    """The filters of a findings list; the same query string drives its CSV and JSON exports."""
+
+    coalition = forms.ModelChoiceField(
+        Coalition.objects.order_by("code"), required=False, to_field_name="code", empty_label="Any coalition"
+    )
+    nation = forms.CharField(required=False, max_length=8, label="Nation code")
+    other = forms.CharField(required=False, max_length=8, label="Paired with")
+    rule = forms.ChoiceField(choices=[("", "Any rule"), *Rule.choices], required=False)
+    severity = forms.ChoiceField(choices=[("", "Any severity"), *Severity.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *FindingStatus.choices], required=False)
+    protocol = forms.ModelChoiceField(
+        Protocol.objects.order_by("code"), required=False, to_field_name="code", empty_label="Any protocol"
+    )
+    sort = forms.ChoiceField(choices=[(key, key.replace("_", " ")) for key in SORTS], required=False)
+
+
+class CoalitionPickForm(forms.Form):
+    coalition = forms.ModelChoiceField(Coalition.objects.order_by("code"), to_field_name="code")
+
+
+class SinceForm(forms.Form):
+    since = forms.DateField(label="Changed since", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on the form: each field it names on that field, the rest above the form."""
+    errors = error.errors if isinstance(error, InvalidInput) else {}
+    if not errors:
+        form.add_error(None, error.message)
+        return
+    for name, messages in errors.items():
+        field = name if name in form.fields else name.removesuffix("_on").removesuffix("_precision")
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

@@ -1,0 +1,103 @@
+"""Geometry of the milestone timeline: a server-side SVG, one row per member, one time axis, the 2035 line.
+
+A milestone known only to a year or a month is drawn as a bar spanning that period (its true precision);
+one known to the day is a diamond. Each kind of milestone also has its own letter, so nothing rests on colour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from apps.positions.models import MilestoneKind
+from apps.reports.changes import TimelineRow
+
+DEADLINE = date(2035, 12, 31)
+LABEL_WIDTH = 70
+PLOT_WIDTH = 900
+ROW_HEIGHT = 28
+TOP = 30
+
+KIND_LETTER: dict[str, str] = {
+    MilestoneKind.INVENTORY: "I",
+    MilestoneKind.PLAN: "P",
+    MilestoneKind.START_MIGRATION: "S",
+    MilestoneKind.PRIORITY_SYSTEMS_DONE: "R",
+    MilestoneKind.COMPLETE: "C",
+    MilestoneKind.DEPRECATE_CLASSICAL: "D",
+    MilestoneKind.DISALLOW_CLASSICAL: "X",
+    MilestoneKind.PREFER_PQC: "Q",
+    MilestoneKind.EXCLUSIVE_PQC: "E",
+}
+
+
+@dataclass
+class Mark:
+    x: float
+    width: float
+    y: float
+    letter: str
+    kind: str
+    label: str
+    is_range: bool
+
+
+@dataclass
+class Axis:
+    x: float
+    year: int
+
+
+@dataclass
+class TimelinePlot:
+    width: int
+    height: int
+    rows: list[tuple[str, float]]
+    marks: list[Mark]
+    axis: list[Axis]
+    deadline_x: float
+    plot_left: int
+    plot_right: int
+    legend: list[tuple[str, str]]
+
+
+def layout(rows: list[TimelineRow], *, first_year: int = 2022, last_year: int = 2036) -> TimelinePlot:
+    """Place every milestone of ``rows`` on a shared axis that always shows the 2035 line."""
+    years = [m.target_on.year for row in rows for m in row.milestones]
+    start_year = min([first_year, *years])
+    end_year = max([last_year, *(y + 1 for y in years)])
+    start, end = date(start_year, 1, 1), date(end_year, 12, 31)
+    span = (end - start).days
+
+    def x_of(day: date) -> float:
+        return round(LABEL_WIDTH + PLOT_WIDTH * (day - start).days / span, 1)
+
+    marks: list[Mark] = []
+    placed_rows: list[tuple[str, float]] = []
+    for index, row in enumerate(rows):
+        y = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
+        placed_rows.append((row.nation.code, y))
+        for milestone in row.milestones:
+            target = milestone.target
+            left, right = x_of(target.start), x_of(target.end)
+            marks.append(
+                Mark(
+                    x=left,
+                    width=max(right - left, 0),
+                    y=y,
+                    letter=KIND_LETTER.get(milestone.kind, "?"),
+                    kind=milestone.kind,
+                    label=f"{row.nation.code}: {milestone.get_kind_display()}, {target} — {milestone.title}",
+                    is_range=target.start != target.end,
+                )
+            )
+    return TimelinePlot(
+        width=LABEL_WIDTH + PLOT_WIDTH + 20,
+        height=TOP + max(len(rows), 1) * ROW_HEIGHT + 30,
+        rows=placed_rows,
+        marks=marks,
+        axis=[Axis(x=x_of(date(year, 1, 1)), year=year) for year in range(start_year, end_year + 1)],
+        deadline_x=x_of(DEADLINE),
+        plot_left=LABEL_WIDTH,
+        plot_right=LABEL_WIDTH + PLOT_WIDTH,
+        legend=[(KIND_LETTER[kind], label) for kind, label in MilestoneKind.choices],
+    )

@@ -1,0 +1,55 @@
+"""Helpers shared by the views."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from apps.accounts.models import User
+from apps.accounts.permissions import ensure_can_triage, ensure_can_write_nation
+from apps.core.exceptions import DomainError, NotFound, NotPermitted
+from apps.nations.models import Nation
+
+
+class AuthedRequest(HttpRequest):
+    """A request to a page behind ``login_required`` (every page here): its user is a real ``User``."""
+
+    user: User  # type: ignore[assignment]
+
+
+def nation_or_404(code: str) -> Nation:
+    return get_object_or_404(Nation, code=code.upper())
+
+
+def refuse(error: DomainError) -> Exception:
+    """The HTTP refusal for a domain error that no form can show (403 or 404)."""
+    if isinstance(error, NotPermitted):
+        return PermissionDenied(error.message)
+    if isinstance(error, NotFound):
+        return Http404(error.message)
+    return error
+
+
+def require_write(user: User, nation: Nation) -> None:
+    """Refuse (403) a user who may not record for ``nation``: the same rule the services apply."""
+    try:
+        ensure_can_write_nation(user, nation.pk)
+    except NotPermitted as error:
+        raise refuse(error) from None
+
+
+def may_write(user: User, nation: Nation) -> bool:
+    try:
+        ensure_can_write_nation(user, nation.pk)
+    except NotPermitted:
+        return False
+    return True
+
+
+def may_triage(user: User) -> bool:
+    try:
+        ensure_can_triage(user)
+    except NotPermitted:
+        return False
+    return True

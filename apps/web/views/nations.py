@@ -1,0 +1,131 @@
+"""The liaison officer's pages: a nation's dossier, its history, and the forms that declare for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.models import Role
+from apps.core.exceptions import DomainError, InvalidInput
+from apps.nations.models import Nation
+from apps.positions.services import approval_set, milestone_set, position_declare
+from apps.reports.dossier import DraftChanges, nation_dossier, position_history, position_preview
+from apps.reports.findings import open_findings_for_nation
+from apps.web.forms import ApprovalForm, MilestoneForm, PositionForm, SourceForm, add_domain_error
+from apps.web.views.base import AuthedRequest, may_write, nation_or_404, refuse, require_write
+
+
+def home(request: AuthedRequest) -> HttpResponse:
+    """Officers land on their nation; everyone else on the coalition matrix."""
+    user = request.user
+    if user.role == Role.LIAISON_OFFICER:
+        nation = user.liaison_for.order_by("code").first()
+        if nation is not None:
+            return redirect("nation", code=nation.code)
+    return redirect("matrix")
+
+
+def nation_list(request: AuthedRequest) -> HttpResponse:
+    nations = Nation.objects.order_by("code")
+    return render(request, "web/nation_list.html", {"nations": nations})
+
+
+def nation_detail(request: AuthedRequest, code: str) -> HttpResponse:
+    nation = nation_or_404(code)
+    context = {
+        "nation": nation,
+        "dossier": nation_dossier(user=request.user, nation=nation),
+        "findings": list(open_findings_for_nation(user=request.user, nation_id=nation.pk)[:50]),
+        "can_write": may_write(request.user, nation),
+    }
+    return render(request, "web/nation_detail.html", context)
+
+
+def nation_history(request: AuthedRequest, code: str) -> HttpResponse:
+    nation = nation_or_404(code)
+    entries = position_history(user=request.user, nation=nation)
+    return render(request, "web/nation_history.html", {"nation": nation, "entries": entries})
+
+
+def _forms(request: AuthedRequest, form_class: type, initial: dict[str, Any] | None = None) -> tuple[Any, SourceForm]:
+    if request.method == "POST":
+        return form_class(request.POST), SourceForm(request.POST, prefix="source")
+    return form_class(initial=initial), SourceForm(prefix="source")
+
+
+@require_http_methods(["GET", "POST"])
+def position_new(request: AuthedRequest, code: str) -> HttpResponse:
+    """Declare a position: fill the form, preview what it would change, then publish."""
+    nation = nation_or_404(code)
+    require_write(request.user, nation)
+    form, source_form = _forms(request, PositionForm)
+    context: dict[str, Any] = {"nation": nation, "form": form, "source_form": source_form}
+    if request.method == "POST" and form.is_valid() and source_form.is_valid():
+        fields = form.position_fields()
+        if request.POST.get("action") == "publish":
+            try:
+                position_declare(nation=nation, actor=request.user, source=source_form.record(), **fields)
+            except InvalidInput as error:
+                add_domain_error(form, error)
+            except DomainError as error:
+                if error.status_code in (403, 404):
+                    raise refuse(error) from None
+                add_domain_error(form, error)
+            else:
+                messages.success(request, f"Position published for {nation.code}.")
+                return redirect("nation", code=nation.code)
+        else:
+            context["preview"] = _preview(request, nation, fields, source_form)
+    return render(request, "web/position_form.html", context)
+
+
+def _preview(request: AuthedRequest, nation: Nation, fields: dict[str, Any], source_form: SourceForm) -> DraftChanges:
+    """Evaluate the draft without keeping anything: the gap engine needs the source as a stored row (an
+    unsaved one reads as "unsourced"), so the citation is recorded inside a savepoint that is rolled back."""
+    with transaction.atomic():
+        preview = position_preview(user=request.user, nation=nation, fields=fields, source=source_form.record())
+        transaction.set_rollback(True)
+    return preview
+
+
+@require_http_methods(["GET", "POST"])
+def approval_new(request: AuthedRequest, code: str) -> HttpResponse:
+    nation = nation_or_404(code)
+    require_write(request.user, nation)
+    form, source_form = _forms(request, ApprovalForm)
+    if request.method == "POST" and form.is_valid() and source_form.is_valid():
+        try:
+            approval_set(nation=nation, actor=request.user, source=source_form.record(), **form.cleaned_data)
+        except DomainError as error:
+            if error.status_code in (403, 404):
+                raise refuse(error) from None
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Approval recorded for {nation.code}.")
+            return redirect("nation", code=nation.code)
+    context = {"nation": nation, "form": form, "source_form": source_form, "what": "approval"}
+    return render(request, "web/declaration_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_new(request: AuthedRequest, code: str) -> HttpResponse:
+    nation = nation_or_404(code)
+    require_write(request.user, nation)
+    form, source_form = _forms(request, MilestoneForm)
+    if request.method == "POST" and form.is_valid() and source_form.is_valid():
+        try:
+            milestone_set(nation=nation, actor=request.user, source=source_form.record(), **form.cleaned_data)
+        except DomainError as error:
+            if error.status_code in (403, 404):
+                raise refuse(error) from None
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Milestone recorded for {nation.code}.")
+            return redirect("nation", code=nation.code)
+    context = {"nation": nation, "form": form, "source_form": source_form, "what": "milestone"}
+    return render(request, "web/declaration_form.html", context)

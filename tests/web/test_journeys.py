@@ -1,0 +1,173 @@
+"""Two journeys through a real headless Chromium (Debian's package; ``playwright install`` cannot download
+here). The gap recompute runs in-process after the officer publishes, as the worker would run it.
+
+Screenshots go to ``test-output/screenshots/`` and the tests check they were written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from apps.accounts.models import User
+from apps.gaps import engine
+from apps.gaps.models import Finding, FindingStatus, Rule, RunTrigger
+from apps.positions.models import HybridPolicy
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = os.environ.get("PQCTRACK_CHROMIUM", "/usr/bin/chromium")
+    if not (Path(executable).exists() or shutil.which(executable)):
+        pytest.fail(
+            f"Chromium not found at {executable}: install it (apt-get install -y chromium) or set PQCTRACK_CHROMIUM"
+        )
+    # Playwright's sync API keeps an event loop running in this thread while the browser is open; the
+    # tests' own ORM calls (and the database flush between them) are still synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Page, base: str, user: User) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".who-name")).to_have_text(user.username)
+
+
+def shot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    path.unlink(missing_ok=True)  # so the existence check below proves this run wrote it
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_officer_publishes_a_position_and_the_planner_sees_the_new_gap(
+    page: Page, live_server, officer_a: User, officer_b: User, planner: User
+) -> None:
+    from tests.factories import declare
+
+    declare(officer_b.nation, actor=officer_b, hybrid_policy=HybridPolicy.REQUIRED)
+    engine.recompute(trigger=RunTrigger.MANUAL)
+    base = live_server.url
+    shots = []
+
+    sign_in(page, base, officer_a)
+    expect(page).to_have_url(f"{base}/nations/AA/")
+    page.get_by_role("link", name="Declare a new position").click()
+    page.get_by_label("PQC stance").select_option("adopt_mandated")
+    page.get_by_label("QKD stance").select_option("rejects")
+    page.get_by_label("Hybrid policy").select_option("forbidden")
+    page.get_by_label("Declared on").fill("2025-03")
+    page.get_by_label("Issuing authority").fill("Avalon Cyber Agency")
+    page.get_by_label("Document title").fill("Pure PQC directive")
+    page.get_by_label("URL").fill("https://example.org/aa/pure-pqc")
+    page.get_by_label("Publication date").fill("2025-03-14")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator(".preview")
+    expect(preview).to_contain_text("Gaps this would open")
+    expect(preview).to_contain_text("Hybrid conflict: Borduria requires hybrids, Avalon forbids hybrids")
+    shots.append(shot(page, "journey1-1-preview"))
+    assert not Finding.objects.filter(rule=Rule.HYBRID_CONFLICT).exists()  # the preview wrote nothing
+
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".messages")).to_contain_text("Position published for AA")
+    expect(page.locator("dl.position")).to_contain_text("Forbidden (pure PQC only)")
+    shots.append(shot(page, "journey1-2-published"))
+
+    engine.drain_requests()  # what the worker does after the commit
+
+    sign_in(page, base, planner)
+    page.goto(f"{base}/matrix/?coalition=ALLY")
+    cell = page.get_by_role("link", name="AA and BB: worst", exact=False).first
+    expect(cell).to_be_visible()
+    shots.append(shot(page, "journey1-3-matrix"))
+    cell.click()
+    link = page.get_by_role("link", name="Hybrid conflict: Borduria requires hybrids, Avalon forbids hybrids")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.locator("h1")).to_contain_text("Hybrid conflict")
+    expect(page.locator(".explanation")).to_contain_text("Borduria requires classical and post-quantum")
+    shots.append(shot(page, "journey1-4-finding"))
+
+    for path in shots:
+        assert path.exists() and path.stat().st_size > 0
+
+
+def test_planner_waives_a_finding_and_it_leaves_the_open_list(
+    page: Page, live_server, officer_a: User, officer_b: User, planner: User
+) -> None:
+    from tests.factories import declare
+
+    declare(officer_a.nation, actor=officer_a, hybrid_policy=HybridPolicy.FORBIDDEN)
+    declare(officer_b.nation, actor=officer_b, hybrid_policy=HybridPolicy.REQUIRED)
+    engine.recompute(trigger=RunTrigger.MANUAL)
+    finding = Finding.objects.get(rule=Rule.HYBRID_CONFLICT)
+    base = live_server.url
+    shots = []
+
+    sign_in(page, base, planner)
+    page.get_by_role("link", name="Findings").click()
+    expect(page).to_have_url(f"{base}/findings/?status=open")
+    page.get_by_role("link", name=finding.title).click()
+    shots.append(shot(page, "journey2-1-finding"))
+
+    expires = timezone.localdate() + timedelta(days=120)
+    waive = page.locator("form", has=page.get_by_role("button", name="Waive"))
+    waive.get_by_label("Reason").fill("Bilateral exception agreed until the joint profile is published")
+    waive.get_by_label("Waiver expires on").fill(expires.isoformat())
+    waive.get_by_role("button", name="Waive").click()
+    expect(page.locator("dl.facts")).to_contain_text("Waived until")
+    expect(page.locator("dl.facts")).to_contain_text("Bilateral exception agreed")
+    shots.append(shot(page, "journey2-2-waived"))
+
+    page.get_by_role("link", name="Findings").click()
+    expect(page.locator("#finding-table")).not_to_contain_text(finding.title)
+    shots.append(shot(page, "journey2-3-open-list"))
+
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.WAIVED and finding.waiver_expires_on == expires
+    for path in shots:
+        assert path.exists() and path.stat().st_size > 0
