@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +21,8 @@ from apps.api.exceptions import IdempotencyKeyReused
 from apps.api.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
+#: How long a key protects against a retry; after that the same key starts a new submission.
+RETENTION = timedelta(hours=24)
 REPLAYED_HEADERS = ("ETag", "Location")
 
 
@@ -46,7 +50,10 @@ def idempotent_create(request: Request, create: Callable[[], Response]) -> Respo
                     user=user, key=key, method=method, path=request.path, fingerprint=fingerprint
                 )
         except IntegrityError:
-            earlier = IdempotencyKey.objects.get(user=user, key=key)
+            earlier = IdempotencyKey.objects.select_for_update().get(user=user, key=key)
+            if earlier.created_at < timezone.now() - RETENTION:
+                earlier.delete()
+                return idempotent_create(request, create)
             if (earlier.method, earlier.path, earlier.fingerprint) != (method, request.path, fingerprint):
                 raise IdempotencyKeyReused() from None
             replay = Response(earlier.response_body, status=earlier.response_status, headers=earlier.response_headers)

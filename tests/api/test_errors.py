@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from apps.api.etag import etag_for
+from apps.api.models import IdempotencyKey
 from apps.api.throttling import PerCallerThrottle
 from apps.nations.models import Nation
 from apps.positions.models import Milestone, Position
 from tests.api.conftest import IssuedToken, client_for
+from tests.api.scenario import make_finding
 from tests.factories import declare
 
 MILESTONE = {"nation": "AA", "kind": "plan", "title": "Plan", "target": "2030"}
@@ -111,8 +116,6 @@ def test_an_idempotency_key_reused_for_another_request_is_a_422(officer: APIClie
 
 
 def test_waiver_needs_reason_and_expiry(planner: User, nation_a: Nation, nation_b: Nation) -> None:
-    from tests.api.scenario import make_finding
-
     finding = make_finding(nation_a, nation_b)
     response = client_for(planner).post(
         f"/api/v1/findings/{finding.pk}/waive/", {}, format="json", HTTP_IF_MATCH=etag_for(finding)
@@ -154,3 +157,18 @@ def test_withdrawing_keeps_the_record_in_history_and_a_second_time_is_stale(
     assert officer.get("/api/v1/milestones/").json()["count"] == 0
     assert officer.get("/api/v1/milestones/history/").json()["results"][0]["id"] == created.json()["id"]
     problem(officer.post(url, {"reason": "Again."}, format="json", HTTP_IF_MATCH=created["ETag"]), 412)
+
+
+def test_an_idempotency_key_expires_after_a_day(officer: APIClient) -> None:
+    first = officer.post("/api/v1/milestones/", MILESTONE, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(days=2))
+    Milestone.objects.all().delete()
+    again = officer.post("/api/v1/milestones/", MILESTONE, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    assert again.status_code == 201 and not again.has_header("Idempotent-Replayed")
+    assert again.json()["id"] != first.json()["id"]
+
+
+def test_codes_with_a_slash_are_addressable(analyst: User) -> None:
+    client = client_for(analyst)
+    assert client.post("/api/v1/standards-bodies/", {"code": "ISO/IEC"}, format="json").status_code == 201
+    assert client.get("/api/v1/standards-bodies/ISO/IEC/").json() == {"code": "ISO/IEC", "name": "ISO/IEC"}

@@ -11,12 +11,15 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken, TokenScope, User
 from apps.accounts.services import token_digest, token_issue, token_revoke
+from apps.api.etag import etag_for
 from apps.core.exceptions import Conflict, InvalidInput, NotPermitted
 from apps.nations.models import Nation
 from tests.api.conftest import IssuedToken, client_for
+from tests.api.scenario import make_finding
 
 
 def test_only_the_digest_is_stored(read_token: IssuedToken) -> None:
@@ -33,8 +36,6 @@ def test_a_token_reads_and_records_its_last_use(read_token: IssuedToken) -> None
 
 @pytest.mark.parametrize("header", ["Bearer nope", "Bearer", "Bearer a b", "Bearer \u00e9t\u00e9"])
 def test_malformed_or_unknown_tokens_are_401(header: str, db: None) -> None:
-    from rest_framework.test import APIClient
-
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=header)
     assert client.get("/api/v1/nations/").status_code == 401
@@ -150,9 +151,6 @@ def test_admin_page_issues_a_token_and_shows_the_secret_once(administrator: User
 def test_triage_scope_lets_a_planner_token_acknowledge(
     triage_token: IssuedToken, nation_a: Nation, nation_b: Nation
 ) -> None:
-    from apps.api.etag import etag_for
-    from tests.api.scenario import make_finding
-
     finding = make_finding(nation_a, nation_b)
     response = client_for(triage_token).post(
         f"/api/v1/findings/{finding.pk}/acknowledge/",
