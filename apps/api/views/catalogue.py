@@ -120,7 +120,7 @@ class CodeNameViewSet(mixins.ListModelMixin, RetrieveMixin, ApiViewSet):
     """Bodies and protocols: a code and a name, created once."""
 
     lookup_field = "code"
-    lookup_value_regex = ".+"  # codes such as ISO/IEC contain a slash
+    lookup_value_regex = r"[\s\S]+"  # codes such as ISO/IEC contain a slash; any other text is a 404
     pagination_class = Pages
     ordering_fields = ("code",)
 
