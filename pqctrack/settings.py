@@ -133,26 +133,49 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.api.schema.ProblemAutoSchema",
+    # Token first: its WWW-Authenticate header makes an anonymous call a 401 rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["apps.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "apps.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.Pages",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.PerCallerThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"caller": env_str("API_THROTTLE_RATE", "1200/min")},
+    "EXCEPTION_HANDLER": "apps.api.problems.problem_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "pqctrack API",
     "DESCRIPTION": "Allied post-quantum cryptography positions and the interoperability gaps between them.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "NationKindEnum": "apps.nations.models.NationKind",
+        "CoalitionKindEnum": "apps.nations.models.CoalitionKind",
+        "AlgorithmKindEnum": "apps.algorithms.models.AlgorithmKind",
+        "MilestoneKindEnum": "apps.positions.models.MilestoneKind",
+        "ApprovalStatusEnum": "apps.positions.models.ApprovalStatus",
+        "FindingStatusEnum": "apps.gaps.models.FindingStatus",
+        "RunStatusEnum": "apps.gaps.models.RunStatus",
+        "WorkItemStatusEnum": "apps.standards.models.STATUS_LIFECYCLE",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -1,3 +1,57 @@
-from django.urls import URLPattern, URLResolver
+"""``/api/``: the versioned API under ``v1/``, its OpenAPI schema and the interactive docs (served from
+local static files, no CDN). Only the schema and the docs are open to anonymous callers."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+
+from apps.api.views.catalogue import (
+    AlgorithmViewSet,
+    ParameterSetViewSet,
+    ProtocolViewSet,
+    StandardsBodyViewSet,
+    WorkItemViewSet,
+)
+from apps.api.views.gaps import FindingViewSet, GapRunViewSet
+from apps.api.views.nations import CoalitionViewSet, MembershipViewSet, NationViewSet
+from apps.api.views.positions import ApprovalViewSet, MilestoneViewSet, PositionViewSet
+from apps.api.views.reports import CoalitionMatrixView, ProtocolReadinessView
+
+router = SimpleRouter()
+router.register("nations", NationViewSet, basename="nation")
+router.register("coalitions", CoalitionViewSet, basename="coalition")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("positions", PositionViewSet, basename="position")
+router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("algorithms", AlgorithmViewSet, basename="algorithm")
+router.register("parameter-sets", ParameterSetViewSet, basename="parameter-set")
+router.register("standards-bodies", StandardsBodyViewSet, basename="standards-body")
+router.register("protocols", ProtocolViewSet, basename="protocol")
+router.register("work-items", WorkItemViewSet, basename="work-item")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("gap-runs", GapRunViewSet, basename="gap-run")
+
+v1 = [
+    *router.urls,
+    path("reports/coalitions/<str:code>/matrix/", CoalitionMatrixView.as_view(), name="coalition-matrix"),
+    path("reports/protocol-readiness/", ProtocolReadinessView.as_view(), name="protocol-readiness"),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/", include((v1, "api"), namespace="v1")),
+    path(
+        "schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]), name="schema"
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny], authentication_classes=[]),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="schema", permission_classes=[AllowAny], authentication_classes=[]),
+        name="redoc",
+    ),
+]

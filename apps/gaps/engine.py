@@ -51,6 +51,16 @@ COMPUTED_FIELDS = [
     "evidence",
     "required_clearances",
 ]
+#: Lifecycle fields a run writes besides the computed ones.
+WRITTEN_FIELDS = [
+    "fingerprint",
+    "status",
+    "resolved_at",
+    "last_seen_at",
+    "triage_reason",
+    "waiver_expires_on",
+    "updated_at",
+]
 #: What an "updated" event records as changed (the rest is in the fingerprint).
 TRACKED_CHANGES = ["severity", "score", "object", "title", "shared_coalitions", "required_clearances"]
 
@@ -182,60 +192,74 @@ def _apply(finding: Finding, draft: FindingDraft, fingerprint: str) -> dict[str,
 def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None, as_of: date) -> WriteCounts:
     """Bring the stored findings in line with ``drafts``: open new ones, update changed ones, reopen ones
     that came back, resolve those in scope that are gone, and lapse expired waivers. Events record every
-    transition. Unchanged findings are not written at all, so running twice changes nothing."""
+    transition. Unchanged findings are not written (nor locked) at all, so running twice changes nothing."""
     now = timezone.now()
     counts = WriteCounts()
-    events: list[FindingEvent] = []
     counts.lapsed = _lapse_waivers(run, as_of, now)
-    scope = Q() if nation_ids is None else Q(nation_a_id__in=nation_ids) | Q(nation_b_id__in=nation_ids)
-    keys = [d.key for d in drafts]
-    existing = {f.key: f for f in Finding.objects.select_for_update().filter(scope | Q(key__in=keys))}
-    created: list[Finding] = []
-    created_events: list[FindingEvent] = []
-    changed: list[Finding] = []
+    stored = Finding.objects.all()
+    if nation_ids is not None:
+        keys = [d.key for d in drafts]
+        stored = stored.filter(Q(nation_a_id__in=nation_ids) | Q(nation_b_id__in=nation_ids) | Q(key__in=keys))
+    known = {
+        key: (pk, fingerprint, status)
+        for key, pk, fingerprint, status in stored.values_list("key", "pk", "fingerprint", "status")
+    }
+    new_drafts: list[FindingDraft] = []
+    touched: dict[int, tuple[FindingDraft, str]] = {}
     for draft in drafts:
         fingerprint = draft.fingerprint()
-        finding = existing.pop(draft.key, None)
-        if finding is None:
-            finding = Finding(key=draft.key, status=FindingStatus.OPEN, first_seen_at=now, last_seen_at=now)
-            _apply(finding, draft, fingerprint)
-            created.append(finding)
-            created_events.append(
-                FindingEvent(finding=finding, kind=FindingEventKind.OPENED, run=run, to_status="open")
+        row = known.pop(draft.key, None)
+        if row is None:
+            new_drafts.append(draft)
+        elif row[2] == FindingStatus.RESOLVED or row[1] != fingerprint:
+            touched[row[0]] = (draft, fingerprint)
+    gone = [pk for pk, _, status in known.values() if status != FindingStatus.RESOLVED]
+    # Lock only what changes; triage may have moved a status since the read above, so decide on the
+    # locked rows.
+    locked = Finding.objects.select_for_update().filter(pk__in=[*touched, *gone]).order_by("pk")
+    events: list[FindingEvent] = []
+    changed: list[Finding] = []
+    for finding in locked:
+        if finding.pk in touched:
+            draft, fingerprint = touched[finding.pk]
+            if finding.status == FindingStatus.RESOLVED:
+                changes = _apply(finding, draft, fingerprint)
+                finding.status, finding.resolved_at, finding.last_seen_at = FindingStatus.OPEN, None, now
+                finding.triage_reason, finding.waiver_expires_on = "", None
+                events.append(_event(finding, FindingEventKind.REOPENED, run, FindingStatus.RESOLVED, changes))
+                counts.opened += 1
+            else:
+                changes = _apply(finding, draft, fingerprint)
+                finding.last_seen_at = now
+                events.append(_event(finding, FindingEventKind.UPDATED, run, finding.status, changes))
+                counts.updated += 1
+        elif finding.status != FindingStatus.RESOLVED:
+            events.append(
+                FindingEvent(
+                    finding=finding,
+                    kind=FindingEventKind.RESOLVED,
+                    run=run,
+                    from_status=finding.status,
+                    to_status=FindingStatus.RESOLVED,
+                    reason="The data no longer produces this gap.",
+                )
             )
-            counts.opened += 1
-        elif finding.status == FindingStatus.RESOLVED:
-            changes = _apply(finding, draft, fingerprint)
-            finding.status, finding.resolved_at, finding.last_seen_at = FindingStatus.OPEN, None, now
-            finding.triage_reason, finding.waiver_expires_on = "", None
-            changed.append(finding)
-            events.append(_event(finding, FindingEventKind.REOPENED, run, "resolved", changes))
-            counts.opened += 1
-        elif finding.fingerprint != fingerprint:
-            changes = _apply(finding, draft, fingerprint)
-            finding.last_seen_at = now
-            changed.append(finding)
-            events.append(_event(finding, FindingEventKind.UPDATED, run, finding.status, changes))
-            counts.updated += 1
-    for finding in existing.values():
-        if finding.status == FindingStatus.RESOLVED:
+            finding.status, finding.resolved_at = FindingStatus.RESOLVED, now
+            counts.resolved += 1
+        else:
             continue
-        events.append(
-            FindingEvent(
-                finding=finding,
-                kind=FindingEventKind.RESOLVED,
-                run=run,
-                from_status=finding.status,
-                to_status=FindingStatus.RESOLVED,
-                reason="The data no longer produces this gap.",
-            )
-        )
-        finding.status, finding.resolved_at = FindingStatus.RESOLVED, now
-        changed.append(finding)
-        counts.resolved += 1
-    Finding.objects.bulk_create(created, batch_size=2000)
-    for finding in changed:
         finding.updated_at = now
+        changed.append(finding)
+    created: list[Finding] = []
+    for draft in new_drafts:
+        finding = Finding(key=draft.key, status=FindingStatus.OPEN, first_seen_at=now, last_seen_at=now)
+        _apply(finding, draft, draft.fingerprint())
+        created.append(finding)
+        events.append(
+            FindingEvent(finding=finding, kind=FindingEventKind.OPENED, run=run, to_status=FindingStatus.OPEN)
+        )
+    counts.opened += len(created)
+    Finding.objects.bulk_create(created, batch_size=2000)
     Finding.objects.bulk_update(
         changed,
         [
@@ -250,7 +274,7 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
         ],
         batch_size=2000,
     )
-    FindingEvent.objects.bulk_create(created_events + events, batch_size=5000)
+    FindingEvent.objects.bulk_create(events, batch_size=5000)
     return counts
 
 

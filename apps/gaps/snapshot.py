@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
 from apps.nations.models import Coalition, Membership, Nation, NationKind
@@ -148,7 +149,10 @@ class Snapshot:
 
     def shared_coalitions(self, a: int, b: int) -> list[CoalitionRow]:
         shared = self.memberships.get(a, frozenset()) & self.memberships.get(b, frozenset())
-        return sorted((self.coalitions[c] for c in shared if c in self.coalitions), key=lambda c: c.code)
+        cache = self.__dict__.setdefault("_shared_cache", {})
+        if shared not in cache:
+            cache[shared] = sorted((self.coalitions[c] for c in shared if c in self.coalitions), key=lambda c: c.code)
+        return list(cache[shared])
 
     def allied_pairs(self, touching: Iterable[int] | None = None) -> Iterator[tuple[int, int]]:
         """Unordered pairs (lower id first) of state nations that are *allies*: here that means they share at
@@ -213,9 +217,14 @@ def _group(rows: Iterable[object], key: str) -> dict[int, list]:  # type: ignore
 
 
 def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snapshot:
-    """Read the data in force on ``as_of``. With ``nation_ids``, national records are read only for those
-    nations and their allies (everything an incremental recompute of them can look at). Eleven queries,
-    whatever the number of nations."""
+    """Read the data in force on ``as_of``: for today (or later) the declarations currently in force, for
+    a past date those in force then (``as_of``). With ``nation_ids``, national records are read only for
+    those nations and their allies (everything an incremental recompute of them can look at). Eleven
+    queries, whatever the number of nations."""
+    # A new declaration may be undated (or dated earlier than the one it supersedes): what is current is
+    # what the nation says now, whatever the dates its sources carry.
+    historical = as_of < timezone.localdate()
+
     memberships: dict[int, set[int]] = defaultdict(set)
     for nation_id, coalition_id in Membership.objects.as_of(as_of).values_list("nation_id", "coalition_id"):
         memberships[nation_id].add(coalition_id)
@@ -226,6 +235,7 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
         scope_ids |= {n for n, cs in memberships.items() if cs & their_coalitions}
 
     def national(qs):  # type: ignore[no-untyped-def]
+        qs = qs.as_of(as_of) if historical else qs.current()
         return qs if scope_ids is None else qs.filter(nation_id__in=scope_ids)
 
     nations = {
@@ -234,19 +244,21 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
     }
     coalitions = {c.id: CoalitionRow(c.id, c.code, c.is_defence) for c in Coalition.objects.all()}
     positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
-    for p in national(Position.objects.as_of(as_of)).select_related("source"):
-        positions[p.nation_id][p.scope] = PositionRow(
-            id=p.id,
-            nation_id=p.nation_id,
-            scope=p.scope,
-            pqc_stance=p.pqc_stance,
-            qkd_stance=p.qkd_stance,
-            hybrid_policy=p.hybrid_policy,
-            releasability_id=p.releasability_id,
-            source_id=p.source_id,
-            source_published_on=p.source.published_on if p.source else None,
-            declared_on=p.declared_on,
-        )
+    position_columns = (
+        "id",
+        "nation_id",
+        "scope",
+        "pqc_stance",
+        "qkd_stance",
+        "hybrid_policy",
+        "releasability_id",
+        "source_id",
+        "source__published_on",
+        "declared_on",
+    )
+    for row in national(Position.objects.all()).values_list(*position_columns):
+        position = PositionRow(*row)
+        positions[position.nation_id][position.scope] = position
     approvals = [
         ApprovalRow(
             id=a["id"],
@@ -258,7 +270,7 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
             until=a["until"],
             releasability_id=a["releasability_id"],
         )
-        for a in national(Approval.objects.as_of(as_of)).values(
+        for a in national(Approval.objects.all()).values(
             "id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until", "releasability_id"
         )
     ]
@@ -272,7 +284,7 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
             scope=m["scope"],
             releasability_id=m["releasability_id"],
         )
-        for m in national(Milestone.objects.as_of(as_of)).values(
+        for m in national(Milestone.objects.all()).values(
             "id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id"
         )
     ]

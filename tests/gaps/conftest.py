@@ -43,9 +43,9 @@ def liaison(db: None):  # type: ignore[no-untyped-def]
 
 
 def _reset_broker_pools() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    # kombu keeps one pool per broker URL in a global registry: dropping the app's references makes the
+    # next publish pick the pool of the URL configured now (and the real one again afterwards).
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 

@@ -73,6 +73,14 @@ def years_left(as_of: date) -> Decimal:
     return Decimal(round((DEADLINE - as_of).days / 365.25, 1)).quantize(Decimal("0.1"))
 
 
+def snapshot_years_left(snapshot: Snapshot) -> Decimal:
+    """``years_left`` for the snapshot date, worked out once per snapshot."""
+    cached = snapshot.__dict__.get("_years_left")
+    if cached is None or cached[0] != snapshot.as_of:
+        cached = snapshot.__dict__["_years_left"] = (snapshot.as_of, years_left(snapshot.as_of))
+    return cached[1]
+
+
 def urgency(as_of: date, when: date | None = None) -> int:
     """0-20 points: the nearer ``when`` (default: the 2035 line), the more urgent."""
     years = ((when or DEADLINE) - as_of).days / 365.25
@@ -116,12 +124,14 @@ def draft(
     explanation: str,
     evidence: list[dict[str, object]],
     releasabilities: Iterable[int | None] = (),
+    shared: list[CoalitionRow] | None = None,
     **subjects: object,
 ) -> FindingDraft:
     """Build a draft with the severity, years left and clearances derived the same way for every rule."""
     score = max(0, min(100, score))
     a, b = subjects.get("nation_a_id"), subjects.get("nation_b_id")
-    shared = snapshot.shared_coalitions(a, b) if isinstance(a, int) and isinstance(b, int) else []
+    if shared is None:
+        shared = snapshot.shared_coalitions(a, b) if isinstance(a, int) and isinstance(b, int) else []
     if isinstance(a, int) and not shared and b is None:
         shared = sorted(
             (snapshot.coalitions[c] for c in snapshot.memberships.get(a, ()) if c in snapshot.coalitions),
@@ -132,7 +142,7 @@ def draft(
         rule=rule.value,
         severity=severity_of(score),
         score=score,
-        years_left=years_left(snapshot.as_of),
+        years_left=snapshot_years_left(snapshot),
         title=title[:300],
         explanation=explanation,
         shared_coalitions=[c.code for c in shared],

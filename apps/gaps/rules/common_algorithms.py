@@ -85,19 +85,39 @@ def _evaluate(snapshot: Snapshot, subjects: Subjects, *, signature: bool) -> lis
     rule = Rule.NO_COMMON_SIGNATURE if signature else Rule.NO_COMMON_KEM
     what = "signature" if signature else "key-establishment (KEM)"
     found = []
-    cache: dict[tuple[int, str], Usable | None] = {}
+    # Per nation (and scope) work done once, not once per pair.
+    usable_cache: dict[tuple[int, str], Usable | None] = {}
+    scopes_cache: dict[int, set[str]] = {}
+    text_cache: dict[tuple[int, str], tuple[str, list[dict[str, object]]]] = {}
 
     def usable(nation_id: int, scope: str) -> Usable | None:
-        if (nation_id, scope) not in cache:
-            cache[nation_id, scope] = usable_set(snapshot, nation_id, scope, signature=signature)
-        return cache[nation_id, scope]
+        if (nation_id, scope) not in usable_cache:
+            usable_cache[nation_id, scope] = usable_set(snapshot, nation_id, scope, signature=signature)
+        return usable_cache[nation_id, scope]
+
+    def scopes_of(nation_id: int) -> set[str]:
+        if nation_id not in scopes_cache:
+            scopes_cache[nation_id] = {
+                x.scope for x in snapshot.approvals.get(nation_id, []) if _of_kind(snapshot, x, signature)
+            }
+        return scopes_cache[nation_id]
+
+    def text(nation_id: int, scope: str, found: Usable) -> tuple[str, list[dict[str, object]]]:
+        if (nation_id, scope) not in text_cache:
+            evidence: list[dict[str, object]] = [
+                {
+                    "model": "positions.approval",
+                    "id": x.id,
+                    "label": f"{snapshot.code(x.nation_id)} {_label(snapshot, x)}: {x.status} ({x.scope})",
+                }
+                for x in found.approvals
+            ]
+            text_cache[nation_id, scope] = (_describe(snapshot, found.items), evidence)
+        return text_cache[nation_id, scope]
 
     for a, b in subjects.pairs(snapshot):
-        scopes = {Scope.ALL.value}
-        for nid in (a, b):
-            scopes.update(x.scope for x in snapshot.approvals.get(nid, []) if _of_kind(snapshot, x, signature))
         base = None
-        for scope in sorted(scopes, key=lambda s: (s != Scope.ALL, s)):
+        for scope in sorted({Scope.ALL.value} | scopes_of(a) | scopes_of(b), key=lambda s: (s != Scope.ALL, s)):
             ua, ub = usable(a, scope), usable(b, scope)
             if ua is None or ub is None:
                 continue
@@ -110,8 +130,9 @@ def _evaluate(snapshot: Snapshot, subjects: Subjects, *, signature: bool) -> lis
             shared = snapshot.shared_coalitions(a, b)
             name_a, name_b = snapshot.nations[a].name, snapshot.nations[b].name
             scope_text = "all systems" if scope == Scope.ALL else Scope(scope).label.lower()
-            mandated = any(x.status == ApprovalStatus.MANDATED for x in ua.approvals + ub.approvals)
             approvals = ua.approvals + ub.approvals
+            mandated = any(x.status == ApprovalStatus.MANDATED for x in approvals)
+            (text_a, evidence_a), (text_b, evidence_b) = text(a, scope, ua), text(b, scope, ub)
             found.append(
                 draft(
                     rule=rule,
@@ -121,20 +142,13 @@ def _evaluate(snapshot: Snapshot, subjects: Subjects, *, signature: bool) -> lis
                     object=f"{'signature' if signature else 'KEM'} ({scope})",
                     title=f"No common {what} algorithm: {name_a} and {name_b} ({scope_text})",
                     explanation=(
-                        f"For {scope_text}, {name_a} accepts {_describe(snapshot, ua.items)}; {name_b} accepts "
-                        f"{_describe(snapshot, ub.items)}. They share no post-quantum {what} parameter set at a "
-                        f"matching security category, so a connection between them has no algorithm both "
-                        f"allow. {coalition_phrase(shared)}"
+                        f"For {scope_text}, {name_a} accepts {text_a}; {name_b} accepts {text_b}. They share no "
+                        f"post-quantum {what} parameter set at a matching security category, so a connection "
+                        f"between them has no algorithm both allow. {coalition_phrase(shared)}"
                     ),
-                    evidence=[
-                        {
-                            "model": "positions.approval",
-                            "id": x.id,
-                            "label": f"{snapshot.code(x.nation_id)} {_label(snapshot, x)}: {x.status} ({x.scope})",
-                        }
-                        for x in approvals
-                    ],
+                    evidence=evidence_a + evidence_b,
                     releasabilities=[x.releasability_id for x in approvals],
+                    shared=shared,
                     nation_a_id=a,
                     nation_b_id=b,
                 )

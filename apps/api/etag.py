@@ -1,0 +1,49 @@
+"""ETags for editable resources and the If-Match check, made atomic by locking the row.
+
+A catalogue record's ETag follows its ``updated_at``. A declaration (position, approval, milestone) is never
+changed in place, so its ETag names the row and whether it is still in force: once superseded, the ETag a
+client read no longer matches, and an update based on it is refused with 412."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, TypeVar
+
+from django.db import models
+from rest_framework.request import Request
+
+from apps.api.exceptions import PreconditionFailed, PreconditionRequired
+from apps.core.exceptions import NotFound
+
+M = TypeVar("M", bound=models.Model)
+
+
+def etag_for(instance: models.Model) -> str:
+    if hasattr(instance, "superseded_at"):
+        state = "current" if instance.superseded_at is None else instance.superseded_at.isoformat()
+    else:
+        state = instance.updated_at.isoformat()  # type: ignore[attr-defined]
+    digest = hashlib.sha256(f"{instance._meta.label}:{instance.pk}:{state}".encode()).hexdigest()[:20]
+    return f'"{digest}"'
+
+
+def _matches(header: str, current: str) -> bool:
+    """RFC 9110 If-Match: ``*`` or a list of strong tags; weak tags never match."""
+    if header.strip() == "*":
+        return True
+    return any(tag.strip() == current for tag in header.split(",") if not tag.strip().startswith("W/"))
+
+
+def lock_for_update(request: Request, queryset: models.QuerySet[M], pk: Any) -> M:
+    """Lock the row ``pk`` of ``queryset`` (call inside ``transaction.atomic``) and check the request's
+    If-Match against it: 428 without the header, 412 when stale. Two updates sent with the same ETag queue
+    on the lock; the second sees the first's change and gets 412."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise PreconditionRequired()
+    instance = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    if instance is None:
+        raise NotFound("Not found.")
+    if not _matches(header, etag_for(instance)):
+        raise PreconditionFailed()
+    return instance

@@ -1,0 +1,135 @@
+"""Query filters. A nation, coalition or protocol that does not exist is a 400, not an empty list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as filters
+from django.db.models import Q, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+
+from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
+from apps.gaps.models import Finding, FindingStatus, GapRun, Rule, RunStatus, RunTrigger, Severity
+from apps.nations.models import Coalition, Membership, Nation
+from apps.positions.models import Approval, ApprovalStatus, Milestone, MilestoneKind, Position, Scope
+from apps.standards.models import Protocol, StandardsBody, WorkItem
+
+
+def _nation(**kwargs: object) -> filters.ModelChoiceFilter:
+    return filters.ModelChoiceFilter(queryset=Nation.objects.all(), to_field_name="code", **kwargs)
+
+
+class MembershipFilter(filters.FilterSet):
+    coalition = filters.ModelChoiceFilter(queryset=Coalition.objects.all(), to_field_name="code")
+    nation = _nation()
+
+    class Meta:
+        model = Membership
+        fields = ("coalition", "nation")
+
+
+class DeclaredFilter(filters.FilterSet):
+    nation = _nation()
+    scope = filters.ChoiceFilter(choices=Scope.choices)
+
+
+class PositionFilter(DeclaredFilter):
+    class Meta:
+        model = Position
+        fields = ("nation", "scope")
+
+
+class ApprovalFilter(DeclaredFilter):
+    algorithm = filters.ModelChoiceFilter(queryset=Algorithm.objects.all(), to_field_name="name")
+    status = filters.ChoiceFilter(choices=ApprovalStatus.choices)
+
+    class Meta:
+        model = Approval
+        fields = ("nation", "scope", "algorithm", "status")
+
+
+class MilestoneFilter(DeclaredFilter):
+    kind = filters.ChoiceFilter(choices=MilestoneKind.choices)
+
+    class Meta:
+        model = Milestone
+        fields = ("nation", "scope", "kind")
+
+
+class AlgorithmFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=AlgorithmKind.choices)
+    quantum_vulnerable = filters.BooleanFilter()
+
+    class Meta:
+        model = Algorithm
+        fields = ("kind", "quantum_vulnerable")
+
+
+class ParameterSetFilter(filters.FilterSet):
+    algorithm = filters.ModelChoiceFilter(queryset=Algorithm.objects.all(), to_field_name="name")
+
+    class Meta:
+        model = ParameterSet
+        fields = ("algorithm",)
+
+
+class WorkItemFilter(filters.FilterSet):
+    body = filters.ModelChoiceFilter(queryset=StandardsBody.objects.all(), to_field_name="code")
+    protocol = filters.ModelChoiceFilter(queryset=Protocol.objects.all(), to_field_name="code")
+    algorithm = filters.ModelChoiceFilter(
+        queryset=Algorithm.objects.all(), to_field_name="name", field_name="algorithms"
+    )
+
+    class Meta:
+        model = WorkItem
+        fields = ("body", "protocol", "algorithm")
+
+
+class FindingFilter(filters.FilterSet):
+    coalition = filters.ModelChoiceFilter(queryset=Coalition.objects.all(), to_field_name="code")
+    nation = _nation(method="filter_nation", label="Either nation of the finding")
+    pair = filters.CharFilter(method="filter_pair", label="Two nation codes, comma-separated (AA,BB)")
+    rule = filters.ChoiceFilter(choices=Rule.choices)
+    severity = filters.ChoiceFilter(choices=Severity.choices)
+    status = filters.ChoiceFilter(choices=FindingStatus.choices)
+    protocol = filters.ModelChoiceFilter(queryset=Protocol.objects.all(), to_field_name="code")
+    changed_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Finding
+        fields = ("coalition", "nation", "pair", "rule", "severity", "status", "protocol", "changed_since")
+
+    def filter_nation(self, queryset: QuerySet[Finding], name: str, value: Nation) -> QuerySet[Finding]:
+        return queryset.filter(Q(nation_a=value) | Q(nation_b=value))
+
+    def filter_pair(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
+        codes = [code.strip() for code in value.split(",")]
+        if len(codes) != 2 or not all(codes):
+            raise ValidationError({"pair": ["Give two nation codes separated by a comma, e.g. AA,BB."]})
+        nations = {n.code: n.pk for n in Nation.objects.filter(code__in=codes)}
+        missing = [code for code in codes if code not in nations]
+        if missing:
+            raise ValidationError({"pair": [f"Unknown nation: {', '.join(missing)}."]})
+        a, b = nations[codes[0]], nations[codes[1]]
+        return queryset.filter(Q(nation_a_id=a, nation_b_id=b) | Q(nation_a_id=b, nation_b_id=a))
+
+
+class GapRunFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=RunStatus.choices)
+    trigger = filters.ChoiceFilter(choices=RunTrigger.choices)
+
+    class Meta:
+        model = GapRun
+        fields = ("status", "trigger")
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, skipped when the request names none of the view's filters: building the filter form
+    costs more than the rest of a typical list request's Python."""
+
+    def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not set(filterset_class.base_filters) & set(request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

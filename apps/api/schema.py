@@ -1,0 +1,115 @@
+"""OpenAPI generation: every operation documents the problem-details answers it can give, the If-Match and
+Idempotency-Key headers it honours, and the bearer-token security scheme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from apps.api.exceptions import PROBLEM_CONTENT_TYPE
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+COMMON = {
+    "401": "Not authenticated, or the token is invalid, expired or revoked.",
+    "403": "Authenticated but not permitted (role, nation or token scope).",
+    "406": "The Accept header asks for a format the API does not serve.",
+    "429": "Too many requests; retry after the number of seconds in Retry-After.",
+}
+QUERY = {
+    "400": "A query parameter is malformed.",
+    "404": "Not found, or not releasable to the caller (an invisible record does not exist for them).",
+}
+WRITE = {
+    "400": "The body is malformed JSON, has unknown fields or invalid values (field-level errors).",
+    "409": "The change conflicts with the current state.",
+    "413": "The request body is too large.",
+    "415": "The body is not JSON.",
+}
+CREATE = {"422": "The Idempotency-Key was already used with a different request."}
+UPDATE = {
+    "412": "If-Match does not match the current ETag: the resource changed since it was read.",
+    "428": "If-Match is missing.",
+}
+
+
+class ProblemAutoSchema(AutoSchema):
+    def _error_codes(self) -> dict[str, str]:
+        codes = {**COMMON, **QUERY}
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.update(WRITE)
+        if self.method == "POST":
+            codes.update(CREATE)
+        if self._needs_if_match():
+            codes.update(UPDATE)
+        return codes
+
+    def _needs_if_match(self) -> bool:
+        return self.method in ("PUT", "PATCH") or getattr(self.view, "if_match_required", False)
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        for code, description in self._error_codes().items():
+            if code not in responses:
+                response = self._get_response_for_code(ProblemSerializer, code, [PROBLEM_CONTENT_TYPE], direction)
+                response["description"] = description
+                responses[code] = response
+        return responses
+
+    def _get_response_headers_for_code(self, status_code: Any, direction: Any = "response") -> Any:
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        if str(status_code) == "429":
+            headers["Retry-After"] = {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+        if str(status_code) in ("200", "201") and getattr(self.view, "etag_enabled", False):
+            headers["ETag"] = {"schema": {"type": "string"}, "description": "Send it back in If-Match to update."}
+        if str(status_code) == "201" and getattr(self.view, "etag_enabled", False):
+            headers["Location"] = {"schema": {"type": "string"}, "description": "The new record's URL."}
+        return headers
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self._needs_if_match():
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="The ETag the update is based on (required: 428 without it).",
+                )
+            )
+        if self.method == "POST":
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="Makes a retried submission create one record.",
+                )
+            )
+        return parameters
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "apps.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {"type": "http", "scheme": "bearer", "description": "An API token issued by an administrator."}

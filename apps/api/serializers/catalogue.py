@@ -1,0 +1,159 @@
+"""The global catalogues curated by standards analysts: algorithms, parameter sets, standards bodies,
+protocols, work items and their status history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
+from apps.api.serializers.base import CodeField, PartialDateField, SourceInput, SourceOutput, StrictInput
+from apps.standards.models import STATUS_LIFECYCLE, Hybrid, Protocol, StandardsBody, WorkItem, WorkItemStatus
+
+
+class AlgorithmOutput(serializers.ModelSerializer):
+    status_date = PartialDateField(read_only=True, allow_null=True)
+    source = SourceOutput(read_only=True, allow_null=True)  # type: ignore[assignment]
+
+    class Meta:
+        model = Algorithm
+        fields = (
+            "id",
+            "name",
+            "aliases",
+            "family",
+            "kind",
+            "quantum_vulnerable",
+            "standard",
+            "status",
+            "status_date",
+            "security_categories",
+            "security_note",
+            "parameter_sets_text",
+            "source",
+            "note",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+class AlgorithmUpdateInput(StrictInput):
+    aliases = serializers.ListField(child=serializers.CharField(max_length=80), max_length=50, default=list)
+    family = serializers.CharField(max_length=120, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=AlgorithmKind.choices)
+    quantum_vulnerable = serializers.BooleanField(default=False)
+    standard = serializers.CharField(max_length=200, allow_blank=True, default="")
+    status = serializers.CharField(max_length=80, allow_blank=True, default="")
+    status_date = PartialDateField(allow_null=True, default=None)
+    security_categories = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=5), max_length=5, default=list
+    )
+    security_note = serializers.CharField(max_length=300, allow_blank=True, default="")
+    parameter_sets_text = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    source = SourceInput(allow_null=True, default=None)  # type: ignore[assignment]
+    note = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+
+class AlgorithmCreateInput(AlgorithmUpdateInput):
+    name = serializers.CharField(max_length=80)
+
+
+class ParameterSetOutput(serializers.ModelSerializer):
+    algorithm = serializers.CharField(source="algorithm.name", read_only=True)
+
+    class Meta:
+        model = ParameterSet
+        fields = ("id", "algorithm", "name", "security_category", "note", "updated_at")
+        read_only_fields = fields
+
+
+class ParameterSetUpdateInput(StrictInput):
+    security_category = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, default=None)
+    note = serializers.CharField(max_length=300, allow_blank=True, default="")
+
+
+class ParameterSetCreateInput(ParameterSetUpdateInput):
+    algorithm = CodeField(queryset=Algorithm.objects.all(), slug_field="name")
+    name = serializers.CharField(max_length=80)
+
+
+class StandardsBodyOutput(serializers.ModelSerializer):
+    class Meta:
+        model = StandardsBody
+        fields = ("code", "name")
+        read_only_fields = fields
+
+
+class ProtocolOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Protocol
+        fields = ("code", "name")
+        read_only_fields = fields
+
+
+class CodeNameInput(StrictInput):
+    code = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9./_-]*$", max_length=20)
+    name = serializers.CharField(max_length=120, allow_blank=True, default="")
+
+
+class WorkItemStatusOutput(serializers.ModelSerializer):
+    status_date = PartialDateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = WorkItemStatus
+        fields = ("id", "status", "lifecycle", "status_date", "recorded_at")
+        read_only_fields = fields
+
+
+class WorkItemStatusInput(StrictInput):
+    status = serializers.ChoiceField(choices=sorted(STATUS_LIFECYCLE))
+    on = PartialDateField(allow_null=True, default=None)
+    source = SourceInput(allow_null=True, default=None)  # type: ignore[assignment]
+
+
+class WorkItemOutput(serializers.ModelSerializer):
+    body = serializers.CharField(source="body.code", read_only=True)
+    protocol = serializers.CharField(source="protocol.code", read_only=True)
+    algorithms: Any = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    hybrid = serializers.CharField(read_only=True, help_text="yes, no, both, or blank when not stated.")
+    expected_completion = PartialDateField(read_only=True, allow_null=True)
+    statuses = WorkItemStatusOutput(many=True, read_only=True)
+
+    class Meta:
+        model = WorkItem
+        fields = (
+            "id",
+            "body",
+            "identifier",
+            "title",
+            "protocol",
+            "protocol_label",
+            "algorithms",
+            "algorithms_text",
+            "hybrid",
+            "expected_completion",
+            "statuses",
+            "note",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+class WorkItemUpdateInput(StrictInput):
+    title = serializers.CharField(max_length=300)
+    protocol = CodeField(queryset=Protocol.objects.all())
+    protocol_label = serializers.CharField(max_length=40, allow_blank=True, default="")
+    algorithms: serializers.ListField = serializers.ListField(
+        child=CodeField(queryset=Algorithm.objects.all(), slug_field="name"), max_length=100, default=list
+    )
+    algorithms_text = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    hybrid = serializers.ChoiceField(choices=[*Hybrid.choices, ("", "Not stated")], default="")
+    expected_completion = PartialDateField(allow_null=True, default=None)
+    source = SourceInput(allow_null=True, default=None)  # type: ignore[assignment]
+    note = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+
+class WorkItemCreateInput(WorkItemUpdateInput):
+    body = CodeField(queryset=StandardsBody.objects.all())
+    identifier = serializers.CharField(max_length=200)

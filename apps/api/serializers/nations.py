@@ -1,0 +1,37 @@
+"""Nations, coalitions and memberships (read-only through the API)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.core.dates import partial
+from apps.nations.models import Coalition, Membership, Nation
+
+
+class NationOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Nation
+        fields = ("code", "name", "kind")
+        read_only_fields = fields
+
+
+class CoalitionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Coalition
+        fields = ("code", "name", "kind", "is_defence", "note")
+        read_only_fields = fields
+
+
+class MembershipOutput(serializers.ModelSerializer):
+    coalition = serializers.CharField(source="coalition.code", read_only=True)
+    nation = serializers.CharField(source="nation.code", read_only=True)
+    joined = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = ("coalition", "nation", "joined", "left_on")
+        read_only_fields = fields
+
+    def get_joined(self, obj: Membership) -> str | None:
+        joined = partial(obj.joined_on, obj.joined_precision)
+        return str(joined) if joined else None

@@ -1,0 +1,91 @@
+"""Gap findings and gap runs. A finding exists for a caller only if they may see every record behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models, transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.accounts.models import TokenScope
+from apps.api import filters
+from apps.api.etag import lock_for_update
+from apps.api.idempotency import idempotent_create
+from apps.api.pagination import Cursors, Pages
+from apps.api.serializers import gaps as s
+from apps.api.views.base import ReadOnlyApiViewSet
+from apps.gaps.models import Finding, GapRun
+from apps.gaps.services import finding_acknowledge, finding_waive, recompute_now
+
+
+class FindingViewSet(ReadOnlyApiViewSet):
+    serializer_class = s.FindingOutput
+    filterset_class = filters.FindingFilter
+    pagination_class = Cursors
+    ordering_fields = ("id", "updated_at")
+    cursor_ordering_fields = ("id", "updated_at")
+    etag_enabled = True
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Finding.objects.none()
+        return Finding.objects.visible_to(self.actor).select_related("nation_a", "nation_b", "coalition", "protocol")
+
+    def list(self, request: Request) -> Response:
+        """Findings the caller may see, filtered, by cursor (see ``finding_rows`` for why not the serializer)."""
+        queryset = self.filter_queryset(Finding.objects.visible_to(self.actor))
+        page = self.paginate_queryset(s.finding_rows(queryset))
+        return self.get_paginated_response([s.finding_row(row) for row in page or []])
+
+    def _triage(self, request: Request, pk: str, change: Callable[[Finding], Finding]) -> Response:
+        """Lock the finding, check If-Match against it, apply ``change`` (one service call)."""
+
+        def apply() -> Response:
+            finding = lock_for_update(request, Finding.objects.visible_to(self.actor), pk)
+            change(finding)
+            return self.respond(self.get_queryset().get(pk=pk), s.FindingOutput)
+
+        with transaction.atomic():
+            return idempotent_create(request, apply)
+
+    @extend_schema(request=s.AcknowledgeInput, responses=s.FindingOutput)
+    @action(detail=True, methods=["post"], write_scope=TokenScope.TRIAGE, if_match_required=True)
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        """A planner has seen the gap and accepts it is being dealt with (needs If-Match)."""
+        data = self.validated(s.AcknowledgeInput)
+        return self._triage(
+            request, pk, lambda f: finding_acknowledge(finding=f, actor=self.actor, reason=data["reason"])
+        )
+
+    @extend_schema(request=s.WaiveInput, responses=s.FindingOutput)
+    @action(detail=True, methods=["post"], write_scope=TokenScope.TRIAGE, if_match_required=True)
+    def waive(self, request: Request, pk: str) -> Response:
+        """Accept the gap until an expiry date, for a reason (both required; needs If-Match)."""
+        data = self.validated(s.WaiveInput)
+        return self._triage(
+            request,
+            pk,
+            lambda f: finding_waive(finding=f, actor=self.actor, reason=data["reason"], expires_on=data["expires_on"]),
+        )
+
+
+class GapRunViewSet(ReadOnlyApiViewSet):
+    queryset = GapRun.objects.order_by("-created_at", "-id")
+    serializer_class = s.GapRunOutput
+    filterset_class = filters.GapRunFilter
+    pagination_class = Pages
+    ordering_fields = ("created_at",)
+    write_scope = TokenScope.TRIAGE
+
+    @extend_schema(request=None, responses={202: s.GapRunOutput})
+    def create(self, request: Request) -> Response:
+        """Recompute now: queue a full run and answer with it, to poll its progress."""
+        return idempotent_create(
+            request,
+            lambda: self.respond(recompute_now(actor=self.actor), s.GapRunOutput, status.HTTP_202_ACCEPTED),
+        )

@@ -1,0 +1,189 @@
+"""Positions, approvals and milestones: current (or as of a date), history, detail, and new declarations.
+
+A declaration is never changed in place. POST declares the first one for an identity; PUT/PATCH on the one
+in force (with its ETag in If-Match) declares its successor and answers with the new record."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from django.db import models, transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.api import filters
+from apps.api.etag import lock_for_update
+from apps.api.idempotency import idempotent_create
+from apps.api.pagination import Cursors, Pages
+from apps.api.permissions import ensure_token_may_write_nation
+from apps.api.serializers import positions as s
+from apps.api.serializers.gaps import AsOfInput
+from apps.api.views.base import ApiViewSet, RetrieveMixin
+from apps.core.exceptions import Conflict
+from apps.positions.models import Approval, Declared, Milestone, Position
+from apps.positions.services import approval_set, declaration_withdraw, milestone_set, position_declare
+from apps.sources.services import source_record
+
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The declarations in force on this date.")
+
+
+def _source(values: dict[str, Any]) -> dict[str, Any]:
+    """Turn a submitted source citation into the Source record (created once per distinct citation)."""
+    source = values.get("source")
+    if isinstance(source, dict):
+        values["source"] = source_record(**source)
+    return values
+
+
+class DeclaredViewSet(RetrieveMixin, ApiViewSet):
+    model: ClassVar[type[Declared]]
+    create_input: ClassVar[type[serializers.Serializer]]
+    update_input: ClassVar[type[serializers.Serializer]]
+    history_output: ClassVar[type[serializers.Serializer]]
+    identity: ClassVar[tuple[str, ...]]
+    related: ClassVar[tuple[str, ...]] = ("nation", "releasability", "source")
+    pagination_class = Pages
+    etag_enabled = True
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()  # type: ignore[attr-defined]
+        return self.model.objects.visible_to(self.actor).select_related(*self.related)  # type: ignore[attr-defined]
+
+    def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
+        raise NotImplementedError
+
+    def list(self, request: Request) -> Response:
+        """The declarations in force now, or on ``as_of``."""
+        queryset: Any = self.filter_queryset(self.get_queryset())
+        query = AsOfInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        day: date | None = query.validated_data.get("as_of")
+        queryset = queryset.as_of(day) if day else queryset.current()
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @action(detail=False, pagination_class=Cursors)
+    def history(self, request: Request) -> Response:
+        """Every declaration, superseded ones included, newest first."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.history_output(page, many=True).data)
+
+    def create(self, request: Request) -> Response:
+        data = self.validated(self.create_input)
+        identity = {name: data.pop(name) for name in self.identity}
+
+        def create() -> Declared:
+            ensure_token_may_write_nation(request, identity["nation"])
+            if self.model.objects.current().filter(**identity).exists():  # type: ignore[attr-defined]
+                raise Conflict("One is already in force for this identity; update it with PUT and its ETag.")
+            return self.declare(identity, _source(data))
+
+        return self.create_once(request, create)
+
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        data = self.validated(self.update_input, partial=partial)
+        with transaction.atomic():
+            record = lock_for_update(request, self.model.objects.visible_to(self.actor), pk)  # type: ignore[attr-defined]
+            if not record.is_current:
+                raise Conflict("This record has been superseded; update the one in force.")
+            ensure_token_may_write_nation(request, record.nation)
+            values = {**s.declared_values(record), **data} if partial else data
+            identity = {name: getattr(record, name) for name in self.identity}
+            successor = self.declare(identity, _source(values))
+        return self.respond(successor, self.get_serializer_class())
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self.update(request, pk, partial=True)
+
+
+class WithdrawMixin:
+    """Approvals and milestones can be withdrawn: no longer in force, kept in the history."""
+
+    @action(detail=True, methods=["post"], if_match_required=True)
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """Withdraw the record in force, with a reason (needs If-Match). Answers with the withdrawn record."""
+        view: Any = self
+        data = view.validated(s.WithdrawInput)
+
+        def apply() -> Response:
+            record = lock_for_update(request, view.model.objects.visible_to(view.actor), pk)
+            ensure_token_may_write_nation(request, record.nation)
+            declaration_withdraw(record=record, actor=view.actor, reason=data["reason"])
+            return view.respond(view.get_queryset().get(pk=pk), view.get_serializer_class())
+
+        with transaction.atomic():
+            return idempotent_create(request, apply)
+
+
+def _withdraw_schema(output: type[serializers.Serializer]) -> Any:
+    return extend_schema_view(withdraw=extend_schema(request=s.WithdrawInput, responses=output))
+
+
+def _schema(
+    output: type[serializers.Serializer],
+    history: type[serializers.Serializer],
+    create: type[serializers.Serializer],
+    update: type[serializers.Serializer],
+) -> Any:
+    return extend_schema_view(
+        list=extend_schema(parameters=[AS_OF]),
+        history=extend_schema(responses=history(many=True)),
+        create=extend_schema(request=create, responses={201: output}),
+        update=extend_schema(request=update, responses=output),
+        partial_update=extend_schema(request=update, responses=output),
+    )
+
+
+@_schema(s.PositionOutput, s.PositionHistoryOutput, s.PositionCreateInput, s.PositionUpdateInput)
+class PositionViewSet(DeclaredViewSet):
+    model = Position
+    serializer_class = s.PositionOutput
+    history_output = s.PositionHistoryOutput
+    create_input = s.PositionCreateInput
+    update_input = s.PositionUpdateInput
+    filterset_class = filters.PositionFilter
+    identity = ("nation", "scope")
+    ordering_fields = ("declared_on", "recorded_at", "id")
+
+    def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
+        return position_declare(**identity, **values, actor=self.actor)
+
+
+@_withdraw_schema(s.ApprovalOutput)
+@_schema(s.ApprovalOutput, s.ApprovalHistoryOutput, s.ApprovalCreateInput, s.ApprovalUpdateInput)
+class ApprovalViewSet(WithdrawMixin, DeclaredViewSet):
+    model = Approval
+    serializer_class = s.ApprovalOutput
+    history_output = s.ApprovalHistoryOutput
+    create_input = s.ApprovalCreateInput
+    update_input = s.ApprovalUpdateInput
+    filterset_class = filters.ApprovalFilter
+    identity = ("nation", "algorithm", "parameter_set", "scope")
+    related = ("nation", "releasability", "source", "algorithm", "parameter_set")
+    ordering_fields = ("declared_on", "recorded_at", "id")
+
+    def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
+        return approval_set(**identity, **values, actor=self.actor)
+
+
+@_withdraw_schema(s.MilestoneOutput)
+@_schema(s.MilestoneOutput, s.MilestoneHistoryOutput, s.MilestoneCreateInput, s.MilestoneUpdateInput)
+class MilestoneViewSet(WithdrawMixin, DeclaredViewSet):
+    model = Milestone
+    serializer_class = s.MilestoneOutput
+    history_output = s.MilestoneHistoryOutput
+    create_input = s.MilestoneCreateInput
+    update_input = s.MilestoneUpdateInput
+    filterset_class = filters.MilestoneFilter
+    identity = ("nation", "kind", "scope", "title")
+    ordering_fields = ("target_on", "declared_on", "recorded_at", "id")
+
+    def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
+        return milestone_set(**identity, **values, actor=self.actor)

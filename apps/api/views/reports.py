@@ -1,0 +1,88 @@
+"""The planners' reports, read from ``apps.reports.queries`` (which apply releasability themselves)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import cast
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import User
+from apps.api.permissions import TokenScopes
+from apps.api.serializers import gaps as s
+from apps.nations.models import Coalition
+from apps.reports.queries import coalition_matrix, protocol_readiness
+
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Evaluate on this date (default today).")
+
+
+def _as_of(request: Request) -> date:
+    query = s.AsOfInput(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    day: date = query.validated_data.get("as_of") or timezone.localdate()
+    return day
+
+
+class CoalitionMatrixView(APIView):
+    """Nation by nation for a coalition's members: the worst severity of the unresolved findings the caller
+    may see, and how many there are."""
+
+    permission_classes = [IsAuthenticated, TokenScopes]
+
+    @extend_schema(parameters=[AS_OF], responses=s.CoalitionMatrixOutput)
+    def get(self, request: Request, code: str) -> Response:
+        day = _as_of(request)
+        coalition = get_object_or_404(Coalition, code=code)
+        matrix = coalition_matrix(user=cast(User, request.user), coalition=coalition, as_of=day)
+        data = {
+            "coalition": coalition.code,
+            "as_of": day,
+            "nations": [n.code for n in matrix.nations],
+            "rows": [
+                {
+                    "nation": a.code,
+                    "cells": [{"nation": b.code, "severity": cell.severity, "count": cell.count} for b, cell in cells],
+                }
+                for a, cells in matrix.rows()
+            ],
+        }
+        return Response(s.CoalitionMatrixOutput(data).data)
+
+
+class ProtocolReadinessView(APIView):
+    """Protocol by algorithm: the furthest standard status reached by any work item covering the pair."""
+
+    permission_classes = [IsAuthenticated, TokenScopes]
+
+    @extend_schema(parameters=[AS_OF], responses=s.ProtocolReadinessOutput)
+    def get(self, request: Request) -> Response:
+        day = _as_of(request)
+        board = protocol_readiness(as_of=day)
+        data = {
+            "as_of": day,
+            "protocols": [p.code for p in board.protocols],
+            "algorithms": [a.name for a in board.algorithms],
+            "rows": [
+                {
+                    "protocol": p.code,
+                    "cells": [
+                        {
+                            "algorithm": a.name,
+                            "lifecycle": cell.lifecycle,
+                            "status": cell.status,
+                            "work_item_ids": cell.work_item_ids,
+                        }
+                        for a, cell in cells
+                    ],
+                }
+                for p, cells in board.rows()
+            ],
+        }
+        return Response(s.ProtocolReadinessOutput(data).data)

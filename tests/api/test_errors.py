@@ -1,0 +1,176 @@
+"""Bad requests get clear problem details (RFC 9457) with field-level messages, never a 500."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from apps.accounts.models import User
+from apps.api.etag import etag_for
+from apps.api.models import IdempotencyKey
+from apps.api.throttling import PerCallerThrottle
+from apps.nations.models import Nation
+from apps.positions.models import Milestone, Position
+from tests.api.conftest import IssuedToken, client_for
+from tests.api.scenario import make_finding
+from tests.factories import declare
+
+MILESTONE = {"nation": "AA", "kind": "plan", "title": "Plan", "target": "2030"}
+
+
+@pytest.fixture
+def officer(officer_a: User) -> APIClient:
+    return client_for(officer_a)
+
+
+def problem(response: object, status: int) -> dict:
+    assert response.status_code == status, response.content  # type: ignore[attr-defined]
+    assert response["Content-Type"] == "application/problem+json"  # type: ignore[index]
+    body = response.json()  # type: ignore[attr-defined]
+    assert {"type", "title", "status", "detail"} <= set(body) and body["status"] == status
+    return body
+
+
+def test_malformed_json_is_a_400(officer: APIClient) -> None:
+    response = officer.post("/api/v1/milestones/", "{not json", content_type="application/json")
+    assert "not valid JSON" in problem(response, 400)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"bogus": 1}, "bogus"),
+        ({"target": "2030-13-45"}, "target"),
+        ({"target": 2030}, "target"),
+        ({"nation": "ZZ"}, "nation"),
+        ({"nation": ["AA"]}, "nation"),
+        ({"kind": "someday"}, "kind"),
+        ({"title": None}, "title"),
+        ({"declared": "last year"}, "declared"),
+    ],
+)
+def test_invalid_fields_are_named(officer: APIClient, change: dict, field: str) -> None:
+    response = officer.post("/api/v1/milestones/", {**MILESTONE, **change}, format="json")
+    assert field in problem(response, 400)["errors"]
+
+
+def test_a_body_that_is_not_an_object_is_a_400(officer: APIClient) -> None:
+    problem(officer.post("/api/v1/milestones/", [1, 2], format="json"), 400)
+
+
+def test_an_oversize_body_is_a_413(officer: APIClient) -> None:
+    body = '{"note": "' + "x" * (300 * 1024) + '"}'
+    problem(officer.post("/api/v1/milestones/", body, content_type="application/json"), 413)
+
+
+def test_a_non_json_body_is_a_415(officer: APIClient) -> None:
+    problem(officer.post("/api/v1/milestones/", "a=b", content_type="application/x-www-form-urlencoded"), 415)
+
+
+def test_bad_query_parameters_are_400s(officer: APIClient) -> None:
+    assert "as_of" in problem(officer.get("/api/v1/positions/?as_of=yesterday"), 400)["errors"]
+    assert "changed_since" in problem(officer.get("/api/v1/findings/?changed_since=soon"), 400)["errors"]
+    assert "nation" in problem(officer.get("/api/v1/findings/?nation=ZZ"), 400)["errors"]
+    problem(officer.get("/api/v1/findings/?cursor=garbage"), 404)
+
+
+def test_update_without_if_match_is_428_and_with_a_stale_one_412(nation_a: Nation, officer: APIClient) -> None:
+    first = declare(nation_a)
+    url = f"/api/v1/positions/{first.pk}/"
+    problem(officer.patch(url, {"note": "a"}, format="json"), 428)
+    stale = etag_for(first)
+    ok = officer.patch(url, {"pqc_stance": "adopt_mandated"}, format="json", HTTP_IF_MATCH=stale)
+    assert ok.status_code == 200 and ok["ETag"] == etag_for(Position.objects.get(pk=ok.json()["id"]))
+    problem(officer.patch(url, {"pqc_stance": "evaluating"}, format="json", HTTP_IF_MATCH=stale), 412)
+
+
+def test_a_superseding_update_keeps_history(nation_a: Nation, officer: APIClient) -> None:
+    first = declare(nation_a)
+    response = officer.put(
+        f"/api/v1/positions/{first.pk}/",
+        {"pqc_stance": "adopt_mandated", "declared": "2026-02"},
+        format="json",
+        HTTP_IF_MATCH=etag_for(first),
+    )
+    assert response.status_code == 200
+    new = response.json()
+    assert new["id"] != first.pk and new["is_current"] and new["declared"] == "2026-02"
+    history = officer.get("/api/v1/positions/history/?nation=AA").json()["results"]
+    assert [p["id"] for p in history] == [new["id"], first.pk]
+
+
+def test_declaring_again_where_one_is_in_force_is_a_409(nation_a: Nation, officer: APIClient) -> None:
+    declare(nation_a)
+    problem(officer.post("/api/v1/positions/", {"nation": "AA", "pqc_stance": "evaluating"}, format="json"), 409)
+
+
+def test_an_idempotency_key_reused_for_another_request_is_a_422(officer: APIClient) -> None:
+    assert officer.post("/api/v1/milestones/", MILESTONE, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 201
+    other = {**MILESTONE, "title": "Other"}
+    problem(officer.post("/api/v1/milestones/", other, format="json", HTTP_IDEMPOTENCY_KEY="k"), 422)
+    assert Milestone.objects.count() == 1
+
+
+def test_waiver_needs_reason_and_expiry(planner: User, nation_a: Nation, nation_b: Nation) -> None:
+    finding = make_finding(nation_a, nation_b)
+    response = client_for(planner).post(
+        f"/api/v1/findings/{finding.pk}/waive/", {}, format="json", HTTP_IF_MATCH=etag_for(finding)
+    )
+    assert set(problem(response, 400)["errors"]) == {"reason", "expires_on"}
+
+
+def test_throttled_callers_get_429_with_retry_after(settings: object, read_token: IssuedToken) -> None:
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"caller": "2/hour"}}  # type: ignore[attr-defined]
+    # Ids restart with each test database; a count left in the shared cache by an earlier run must not count.
+    throttle = PerCallerThrottle()
+    cache.delete(throttle.key(f"token-{read_token.token.pk}", int(time.time() // 3600)))
+    client = client_for(read_token)
+    statuses = [client.get("/api/v1/nations/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    response = client.get("/api/v1/nations/")
+    problem(response, 429)
+    assert 0 < int(response["Retry-After"]) <= 3600
+
+
+def test_anonymous_callers_reach_only_the_schema_and_docs() -> None:
+    client = APIClient()
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200 and b"/static/drf_spectacular_sidecar/" in docs.content
+    assert b"cdn" not in docs.content.lower()
+    response = client.get("/api/v1/nations/")
+    problem(response, 401)
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_withdrawing_keeps_the_record_in_history_and_a_second_time_is_stale(
+    nation_a: Nation, officer: APIClient
+) -> None:
+    created = officer.post("/api/v1/milestones/", MILESTONE, format="json")
+    assert created["Location"] == f"/api/v1/milestones/{created.json()['id']}/"
+    url = f"{created['Location']}withdraw/"
+    response = officer.post(url, {"reason": "Replaced."}, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert response.status_code == 200 and response.json()["is_current"] is False
+    assert officer.get("/api/v1/milestones/").json()["count"] == 0
+    assert officer.get("/api/v1/milestones/history/").json()["results"][0]["id"] == created.json()["id"]
+    problem(officer.post(url, {"reason": "Again."}, format="json", HTTP_IF_MATCH=created["ETag"]), 412)
+
+
+def test_an_idempotency_key_expires_after_a_day(officer: APIClient) -> None:
+    first = officer.post("/api/v1/milestones/", MILESTONE, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(days=2))
+    Milestone.objects.all().delete()
+    again = officer.post("/api/v1/milestones/", MILESTONE, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    assert again.status_code == 201 and not again.has_header("Idempotent-Replayed")
+    assert again.json()["id"] != first.json()["id"]
+
+
+def test_codes_with_a_slash_are_addressable(analyst: User) -> None:
+    client = client_for(analyst)
+    assert client.post("/api/v1/standards-bodies/", {"code": "ISO/IEC"}, format="json").status_code == 201
+    assert client.get("/api/v1/standards-bodies/ISO/IEC/").json() == {"code": "ISO/IEC", "name": "ISO/IEC"}

@@ -1,0 +1,216 @@
+"""Every endpoint, every method, every persona: the exact status.
+
+Personas: anonymous; officer_a (a liaison officer of A, touching A and B); planner; analyst; a read-only
+token; a write token for A; an expired token; a revoked token. Tokens belong to ``system_a``, an external
+system of nation A."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.api.etag import etag_for
+from apps.nations.models import Coalition, Nation
+from tests.api.conftest import PERSONAS
+from tests.api.scenario import World, build_world, waiver_expiry
+
+NO_ACCESS = {"anonymous": 401, "expired_token": 401, "revoked_token": 401}
+READ = {**NO_ACCESS, **{p: 200 for p in PERSONAS if p not in NO_ACCESS}}
+
+
+def only(allowed: dict[str, int]) -> dict[str, int]:
+    """Everyone signed in is refused (403) except the personas in ``allowed``."""
+    return {**{p: 403 for p in PERSONAS}, **NO_ACCESS, **allowed}
+
+
+@dataclass
+class Case:
+    method: str
+    path: Callable[[World], str]
+    expected: dict[str, int]
+    body: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+    if_match: Callable[[World], Any] | None = None
+
+
+def source() -> dict[str, Any]:
+    return {"authority": "Ministry", "document": "Guidance", "url": "https://example.org/g", "published": "2025-04"}
+
+
+CASES: dict[str, Case] = {
+    "nations list": Case("get", lambda w: "/api/v1/nations/", READ),
+    "nation detail": Case("get", lambda w: "/api/v1/nations/AA/", READ),
+    "coalitions list": Case("get", lambda w: "/api/v1/coalitions/", READ),
+    "coalition detail": Case("get", lambda w: "/api/v1/coalitions/ALLY/", READ),
+    "memberships list": Case("get", lambda w: "/api/v1/memberships/?coalition=ALLY", READ),
+    "positions current": Case("get", lambda w: "/api/v1/positions/", READ),
+    "positions as of": Case("get", lambda w: "/api/v1/positions/?as_of=2025-06-01", READ),
+    "positions history": Case("get", lambda w: "/api/v1/positions/history/?nation=AA", READ),
+    "position detail": Case("get", lambda w: f"/api/v1/positions/{w.position_a.pk}/", READ),
+    "approvals list": Case("get", lambda w: "/api/v1/approvals/", READ),
+    "approvals history": Case("get", lambda w: "/api/v1/approvals/history/", READ),
+    "milestones list": Case("get", lambda w: "/api/v1/milestones/", READ),
+    "milestone detail": Case("get", lambda w: f"/api/v1/milestones/{w.milestone_a.pk}/", READ),
+    "algorithms list": Case("get", lambda w: "/api/v1/algorithms/", READ),
+    "algorithm detail": Case("get", lambda w: f"/api/v1/algorithms/{w.algorithm.pk}/", READ),
+    "parameter sets list": Case("get", lambda w: "/api/v1/parameter-sets/", READ),
+    "standards bodies list": Case("get", lambda w: "/api/v1/standards-bodies/", READ),
+    "standards body detail": Case("get", lambda w: "/api/v1/standards-bodies/IETF/", READ),
+    "protocols list": Case("get", lambda w: "/api/v1/protocols/", READ),
+    "work items list": Case("get", lambda w: "/api/v1/work-items/", READ),
+    "work item detail": Case("get", lambda w: f"/api/v1/work-items/{w.work_item.pk}/", READ),
+    "work item statuses": Case("get", lambda w: f"/api/v1/work-items/{w.work_item.pk}/statuses/", READ),
+    "findings list": Case("get", lambda w: "/api/v1/findings/?pair=AA,BB", READ),
+    "finding detail": Case("get", lambda w: f"/api/v1/findings/{w.finding.pk}/", READ),
+    "gap runs list": Case("get", lambda w: "/api/v1/gap-runs/", READ),
+    "coalition matrix": Case("get", lambda w: "/api/v1/reports/coalitions/ALLY/matrix/", READ),
+    "protocol readiness": Case("get", lambda w: "/api/v1/reports/protocol-readiness/", READ),
+    "declare position for A": Case(
+        "post",
+        lambda w: "/api/v1/positions/",
+        only({"officer_a": 201, "write_token_a": 201}),
+        lambda w: {"nation": "AA", "scope": "government", "pqc_stance": "adopt_mandated", "source": source()},
+    ),
+    "declare position for B": Case(
+        "post",
+        lambda w: "/api/v1/positions/",
+        only({}),
+        lambda w: {"nation": "BB", "scope": "government", "pqc_stance": "adopt_mandated", "source": source()},
+    ),
+    "supersede position of A": Case(
+        "put",
+        lambda w: f"/api/v1/positions/{w.position_a.pk}/",
+        only({"officer_a": 200, "write_token_a": 200}),
+        lambda w: {"pqc_stance": "adopt_mandated", "qkd_stance": "rejects", "declared": "2026-01", "source": source()},
+        lambda w: etag_for(w.position_a),
+    ),
+    "supersede position of B": Case(
+        "patch",
+        lambda w: f"/api/v1/positions/{w.position_b.pk}/",
+        only({}),
+        lambda w: {"pqc_stance": "adopt_mandated"},
+        lambda w: etag_for(w.position_b),
+    ),
+    "approve for A": Case(
+        "post",
+        lambda w: "/api/v1/approvals/",
+        only({"officer_a": 201, "write_token_a": 201}),
+        lambda w: {"nation": "AA", "algorithm": "ML-KEM", "parameter_set": "ML-KEM-768", "status": "approved"},
+    ),
+    "approve for B": Case(
+        "post",
+        lambda w: "/api/v1/approvals/",
+        only({}),
+        lambda w: {"nation": "BB", "algorithm": "ML-KEM", "status": "approved"},
+    ),
+    "milestone for B": Case(
+        "post",
+        lambda w: "/api/v1/milestones/",
+        only({}),
+        lambda w: {"nation": "BB", "kind": "complete", "title": "Done", "target": "2035"},
+    ),
+    "move milestone of A": Case(
+        "patch",
+        lambda w: f"/api/v1/milestones/{w.milestone_a.pk}/",
+        only({"officer_a": 200, "write_token_a": 200}),
+        lambda w: {"target": "2031-06"},
+        lambda w: etag_for(w.milestone_a),
+    ),
+    "withdraw milestone of A": Case(
+        "post",
+        lambda w: f"/api/v1/milestones/{w.milestone_a.pk}/withdraw/",
+        only({"officer_a": 200, "write_token_a": 200}),
+        lambda w: {"reason": "The plan was replaced."},
+        lambda w: etag_for(w.milestone_a),
+    ),
+    "withdraw milestone of B": Case(
+        "post",
+        lambda w: f"/api/v1/milestones/{w.milestone_b.pk}/withdraw/",
+        only({}),
+        lambda w: {"reason": "The plan was replaced."},
+        lambda w: etag_for(w.milestone_b),
+    ),
+    "add algorithm": Case(
+        "post",
+        lambda w: "/api/v1/algorithms/",
+        only({"analyst": 201}),
+        lambda w: {"name": "HQC", "kind": "kem", "security_categories": [1, 3, 5]},
+    ),
+    "edit algorithm": Case(
+        "patch",
+        lambda w: f"/api/v1/algorithms/{w.algorithm.pk}/",
+        only({"analyst": 200}),
+        lambda w: {"standard": "FIPS 203"},
+        lambda w: etag_for(w.algorithm),
+    ),
+    "add parameter set": Case(
+        "post",
+        lambda w: "/api/v1/parameter-sets/",
+        only({"analyst": 201}),
+        lambda w: {"algorithm": "ML-KEM", "name": "ML-KEM-1024", "security_category": 5},
+    ),
+    "add standards body": Case(
+        "post", lambda w: "/api/v1/standards-bodies/", only({"analyst": 201}), lambda w: {"code": "ETSI"}
+    ),
+    "add protocol": Case("post", lambda w: "/api/v1/protocols/", only({"analyst": 201}), lambda w: {"code": "SSH"}),
+    "add work item": Case(
+        "post",
+        lambda w: "/api/v1/work-items/",
+        only({"analyst": 201}),
+        lambda w: {"body": "IETF", "identifier": "draft-x", "title": "X", "protocol": "TLS", "algorithms": ["ML-KEM"]},
+    ),
+    "edit work item": Case(
+        "put",
+        lambda w: f"/api/v1/work-items/{w.work_item.pk}/",
+        only({"analyst": 200}),
+        lambda w: {"title": "ML-KEM in TLS", "protocol": "TLS", "expected_completion": "2026"},
+        lambda w: etag_for(w.work_item),
+    ),
+    "record work item status": Case(
+        "post",
+        lambda w: f"/api/v1/work-items/{w.work_item.pk}/statuses/",
+        only({"analyst": 201}),
+        lambda w: {"status": "rfc", "on": "2026-03"},
+    ),
+    "acknowledge finding": Case(
+        "post",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/acknowledge/",
+        only({"planner": 200}),
+        lambda w: {"reason": "Tracked in the joint plan."},
+        lambda w: etag_for(w.finding),
+    ),
+    "waive finding": Case(
+        "post",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/waive/",
+        only({"planner": 200}),
+        lambda w: {"reason": "Bilateral exception.", "expires_on": waiver_expiry()},
+        lambda w: etag_for(w.finding),
+    ),
+    "recompute now": Case("post", lambda w: "/api/v1/gap-runs/", only({"planner": 202})),
+}
+
+
+@pytest.fixture
+def world(nation_a: Nation, nation_b: Nation, ally: Coalition) -> World:
+    return build_world(nation_a, nation_b, ally)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("case_name", CASES)
+def test_permission_matrix(
+    case_name: str, persona: str, world: World, persona_client: Callable[[str], APIClient]
+) -> None:
+    case = CASES[case_name]
+    client = persona_client(persona)
+    headers = {"HTTP_IF_MATCH": case.if_match(world)} if case.if_match else {}
+    kwargs: dict[str, Any] = {"format": "json", **headers}
+    if case.method != "get":
+        kwargs["data"] = case.body(world)
+    response = getattr(client, case.method)(case.path(world), **kwargs)
+    assert response.status_code == case.expected[persona], response.content
+    if response.status_code >= 400:
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["status"] == response.status_code
