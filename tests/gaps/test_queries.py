@@ -15,7 +15,8 @@ def test_findings_for_a_nation_and_the_coalition_matrix(small_world):
     engine.recompute(trigger=RunTrigger.SWEEP)
     admin = UserFactory(username="admin", role="administrator")
     keys = {f.key for f in queries.findings_for(admin, nation=small_world["GB"])}
-    assert keys == {"qkd_divergence:GB:IT"}
+    assert keys == {"qkd_divergence:GB:IT", "deadline_risk:GB", "stale_position:GB:all"}  # no milestone, no source
+    assert "qkd_divergence:IT:US" not in keys
     matrix = queries.coalition_matrix(admin, Coalition.objects.get(code="NATO"))
     assert matrix == {("GB", "IT"): "high", ("IT", "US"): "high"}
 
