@@ -297,7 +297,7 @@ def main() -> None:
 
     from apps.core.dates import PartialDate
     from apps.gaps import engine
-    from apps.gaps.models import Finding, RunTrigger
+    from apps.gaps.models import Finding, GapRun, RunTrigger
     from apps.nations.models import Nation
     from apps.positions.services import position_declare
 
@@ -327,20 +327,23 @@ def main() -> None:
         # recompute request is drained, ten times; the median is reported, the first (cold) one shown too.
         nation = Nation.objects.order_by("code")[10]
         today = PartialDate(timezone.localdate())
-        timings, runs = [], []
+        timings: list[float] = []
+        runs: list[GapRun] = []
         for i in range(10):
             stance = "deploying" if i % 2 == 0 else "research"
             position_declare(
                 nation=nation, actor=None, source=None, pqc_stance="adopt_mandated", qkd_stance=stance, declared=today
             )
             start = time.perf_counter()
-            runs.append(engine.drain_requests())
+            drained = engine.drain_requests()
+            assert drained is not None
+            runs.append(drained)
             timings.append((time.perf_counter() - start) * 1000)
         incremental_ms = statistics.median(timings)
-        run = runs[0]
+        first = runs[0]
         print(
             f"incremental recompute of {nation.code} (median of {len(timings)} changes): {incremental_ms:.0f} ms; "
-            f"first {timings[0]:.0f} ms, max {max(timings):.0f} ms; each run evaluates {run.pairs_evaluated} pairs "
+            f"first {timings[0]:.0f} ms, max {max(timings):.0f} ms; each run evaluates {first.pairs_evaluated} pairs "
             f"and opens or resolves about {max(r.findings_opened + r.findings_resolved for r in runs)} findings"
         )
 

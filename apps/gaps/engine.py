@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -267,10 +267,16 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
     return counts
 
 
+def _concrete(name: str) -> Field[Any, Any]:
+    field = Finding._meta.get_field(name.removesuffix("_id"))
+    assert isinstance(field, Field)
+    return field
+
+
 def _bulk_update(findings: list[Finding], names: list[str]) -> None:
     """One UPDATE … FROM jsonb_to_recordset(…) per batch: Django's ``bulk_update`` builds a CASE per field
     and row, which costs far more than the write itself."""
-    fields = [Finding._meta.get_field(name.removesuffix("_id")) for name in names]
+    fields = [_concrete(name) for name in names]
     columns = ", ".join(f'"{f.column}" = v."{f.column}"' for f in fields)
     types = ", ".join(f'"{f.column}" {f.db_type(connection)}' for f in fields)
     sql = (

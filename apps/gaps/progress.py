@@ -46,7 +46,7 @@ class ProgressReporter:
             self.connection.close()
 
     def update(self, **values: Any) -> None:
-        columns = ", ".join(f"{GapRun._meta.get_field(name).column} = %s" for name in values)
+        columns = ", ".join(f"{name} = %s" for name in values)  # GapRun field names are its column names
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {GapRun._meta.db_table} SET {columns} WHERE id = %s",  # noqa: S608  (field names, not input)

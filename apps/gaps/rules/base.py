@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from apps.gaps.models import Rule, Severity
 from apps.gaps.snapshot import CoalitionRow, Snapshot
@@ -47,7 +48,7 @@ class FindingDraft:
     coalition_id: int | None = None
     protocol_id: int | None = None
     shared_coalitions: list[str] = field(default_factory=list)
-    evidence: list[dict[str, object]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     required_clearances: list[int] = field(default_factory=list)
 
     def fingerprint(self) -> str:
