@@ -27,6 +27,14 @@ def _side_connection() -> BaseDatabaseWrapper:
     return conn
 
 
+def close_side_connection() -> None:
+    """Close this thread's progress connection (tests call it before the test database is dropped)."""
+    conn = getattr(_side, "connection", None)
+    if conn is not None:
+        conn.close()
+        _side.connection = None
+
+
 class ProgressReporter:
     """Writes a run's status and progress in autocommit on a connection of its own."""
 
