@@ -87,7 +87,7 @@ def build(rng: random.Random) -> None:
         for i in range(N_NATIONS)
     )
 
-    kinds = ["kem"] * 10 + ["signature"] * 12 + ["stateful_signature"] * 2
+    kinds = ["kem"] * 14 + ["signature"] * 19 + ["stateful_signature"] * 2  # 33 x 3 = 99 parameter sets
     algorithms = Algorithm.objects.bulk_create(
         Algorithm(name=f"ALG-{i}", kind=kind, security_categories=[1, 3, 5]) for i, kind in enumerate(kinds)
     ) + Algorithm.objects.bulk_create(
@@ -95,7 +95,7 @@ def build(rng: random.Random) -> None:
     )
     parameter_sets = ParameterSet.objects.bulk_create(
         ParameterSet(algorithm=a, name=f"{a.name}-{cat}", security_category=cat)
-        for a in algorithms[:22]
+        for a in algorithms[:33]
         for cat in (1, 3, 5)
         if a.kind != "stateful_signature"
     )
@@ -109,7 +109,7 @@ def build(rng: random.Random) -> None:
     hybrid = ["required"] + ["recommended"] * 4 + ["optional"] * 6 + ["discouraged", "forbidden"] + ["undeclared"] * 6
     common = [
         sets_by_alg[algorithms[0].pk][1],
-        sets_by_alg[algorithms[10].pk][1],
+        sets_by_alg[algorithms[14].pk][1],
     ]  # the "ML-KEM-768/ML-DSA-65" most share
     milestone_kinds = [k for k in MilestoneKind.values if k not in ("disallow_classical", "exclusive_pqc")] * 4 + [
         "disallow_classical",
@@ -129,7 +129,7 @@ def build(rng: random.Random) -> None:
                     hybrid_policy=rng.choice(hybrid),
                 )
             )
-            picked = rng.sample(algorithms[1:10] + algorithms[11:], 6 if scope == "all" else 3)
+            picked = rng.sample(algorithms[1:14] + algorithms[15:], 6 if scope == "all" else 3)
             shares_common = scope == "all" and rng.random() < 0.93
             for algorithm in ([a.algorithm for a in common] if shares_common else []) + picked:
                 sets = sets_by_alg.get(algorithm.pk)
@@ -169,7 +169,7 @@ def build(rng: random.Random) -> None:
     WorkItem.algorithms.through.objects.bulk_create(
         WorkItem.algorithms.through(workitem_id=item.pk, algorithm_id=a.pk)
         for item in items
-        for a in rng.sample(algorithms[:24], rng.randint(1, 3))
+        for a in rng.sample(algorithms[:35], rng.randint(1, 3))
     )
     words = list(STATUS_LIFECYCLE)
     WorkItemStatus.objects.bulk_create(
