@@ -1,4 +1,5 @@
-"""Read helpers over findings and runs for the API and the UI. Every one applies ``visible_to``."""
+"""Read helpers over findings and runs for the API and the UI. Every one applies ``visible_to``. (The
+coalition matrix lives with the other reports, in ``apps.reports.queries``.)"""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from django.db.models import Q
 
 from apps.accounts.models import User
 from apps.gaps.engine import compute_gaps
-from apps.gaps.models import SEVERITY_RANK, Finding, FindingQuerySet, GapRun, Severity
+from apps.gaps.models import Finding, FindingQuerySet, GapRun
 from apps.gaps.rules import FindingDraft
-from apps.nations.models import Coalition, Membership, Nation
+from apps.nations.models import Nation
 
 
 def findings_for(user: User, *, nation: Nation | None = None, include_resolved: bool = False) -> FindingQuerySet:
@@ -22,24 +23,6 @@ def findings_for(user: User, *, nation: Nation | None = None, include_resolved: 
     if nation is not None:
         findings = findings.filter(Q(nation_a=nation) | Q(nation_b=nation))
     return findings.select_related("nation_a", "nation_b", "protocol")
-
-
-def coalition_matrix(user: User, coalition: Coalition, day: date | None = None) -> dict[tuple[str, str], str]:
-    """Worst active severity per pair of ``coalition`` members (codes in alphabetical order), for the
-    findings ``user`` may see. Pairs without a gap are absent. Two queries."""
-    members = Membership.objects.as_of(day) if day else Membership.objects.all()
-    member_ids = set(members.filter(coalition=coalition).values_list("nation_id", flat=True))
-    rows = (
-        findings_for(user)
-        .filter(nation_a_id__in=member_ids, nation_b_id__in=member_ids)
-        .values_list("nation_a__code", "nation_b__code", "severity")
-    )
-    matrix: dict[tuple[str, str], str] = {}
-    for a, b, severity in rows:
-        pair = (min(a, b), max(a, b))
-        if pair not in matrix or SEVERITY_RANK[Severity(severity)] > SEVERITY_RANK[Severity(matrix[pair])]:
-            matrix[pair] = severity
-    return matrix
 
 
 def gaps_as_of(user: User, day: date, nation_ids: Iterable[int] | None = None) -> list[FindingDraft]:
