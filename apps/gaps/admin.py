@@ -11,13 +11,15 @@ from apps.core.exceptions import DomainError
 from apps.gaps.models import Finding, FindingEvent, GapRun
 from apps.gaps.services import finding_acknowledge, recompute_now
 
+EVENT_FIELDS = ("at", "kind", "from_status", "to_status", "actor", "run", "reason", "changes")
+
 
 class FindingEventInline(admin.TabularInline):
     model = FindingEvent
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "from_status", "to_status", "actor", "run", "reason", "changes"]
-    readonly_fields = fields
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

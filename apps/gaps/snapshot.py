@@ -238,11 +238,9 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
         qs = qs.as_of(as_of) if historical else qs.current()
         return qs if scope_ids is None else qs.filter(nation_id__in=scope_ids)
 
-    nations = {
-        n.id: NationRow(n.id, n.code, n.name, n.kind)
-        for n in (Nation.objects.all() if scope_ids is None else Nation.objects.filter(id__in=scope_ids))
-    }
-    coalitions = {c.id: CoalitionRow(c.id, c.code, c.is_defence) for c in Coalition.objects.all()}
+    nation_rows = Nation.objects.all() if scope_ids is None else Nation.objects.filter(id__in=scope_ids)
+    nations = {row[0]: NationRow(*row) for row in nation_rows.values_list("id", "code", "name", "kind")}
+    coalitions = {row[0]: CoalitionRow(*row) for row in Coalition.objects.values_list("id", "code", "is_defence")}
     positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
     position_columns = (
         "id",
@@ -260,43 +258,25 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
         position = PositionRow(*row)
         positions[position.nation_id][position.scope] = position
     approvals = [
-        ApprovalRow(
-            id=a["id"],
-            nation_id=a["nation_id"],
-            algorithm_id=a["algorithm_id"],
-            status=a["status"],
-            parameter_set_id=a["parameter_set_id"],
-            scope=a["scope"],
-            until=a["until"],
-            releasability_id=a["releasability_id"],
-        )
-        for a in national(Approval.objects.all()).values(
+        ApprovalRow(*row)
+        for row in national(Approval.objects.all()).values_list(
             "id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until", "releasability_id"
         )
     ]
     milestones = [
-        MilestoneRow(
-            id=m["id"],
-            nation_id=m["nation_id"],
-            kind=m["kind"],
-            target_on=m["target_on"],
-            title=m["title"],
-            scope=m["scope"],
-            releasability_id=m["releasability_id"],
-        )
-        for m in national(Milestone.objects.all()).values(
+        MilestoneRow(*row)
+        for row in national(Milestone.objects.all()).values_list(
             "id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id"
         )
     ]
     algorithms = {
-        a.id: AlgorithmRow(a.id, a.name, a.kind, a.quantum_vulnerable)
-        for a in Algorithm.objects.only("id", "name", "kind", "quantum_vulnerable")
+        row[0]: AlgorithmRow(*row) for row in Algorithm.objects.values_list("id", "name", "kind", "quantum_vulnerable")
     }
     parameter_sets = {
-        p["id"]: ParameterSetRow(p["id"], p["algorithm_id"], p["name"], p["security_category"])
-        for p in ParameterSet.objects.values("id", "algorithm_id", "name", "security_category")
+        row[0]: ParameterSetRow(*row)
+        for row in ParameterSet.objects.values_list("id", "algorithm_id", "name", "security_category")
     }
-    protocols = {p.id: ProtocolRow(p.id, p.code) for p in Protocol.objects.only("id", "code")}
+    protocols = {row[0]: ProtocolRow(*row) for row in Protocol.objects.values_list("id", "code")}
     covered: dict[int, set[int]] = defaultdict(set)
     for work_item_id, algorithm_id in WorkItem.algorithms.through.objects.values_list("workitem_id", "algorithm_id"):
         covered[work_item_id].add(algorithm_id)

@@ -8,10 +8,19 @@ import pytest
 
 from apps.gaps import engine
 from apps.gaps.models import Finding, RunTrigger
+from apps.gaps.progress import close_side_connection
 from apps.nations.models import Nation
 from apps.referencedata.loader import load_reference
 from pqctrack.celery import app as celery_app
 from tests.gaps.factories import LiaisonFactory, PlannerFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_progress_connection(django_db_setup: None) -> Iterator[None]:
+    """The engine keeps a second connection for run progress; close it before the test database is
+    dropped (depending on ``django_db_setup`` makes this teardown run first)."""
+    yield
+    close_side_connection()
 
 
 @pytest.fixture

@@ -29,13 +29,19 @@ def test_south_koreas_own_algorithm_set_shares_nothing_with_the_nist_sets(swept)
 
 
 def test_frances_hybrid_requirement_against_a_pure_pqc_rule(swept, redeclare):
-    # The shipped rows say GB "optional" (NCSC tolerates hybrids only as a stopgap): no conflict yet.
+    # The shipped rows say GB "optional": no conflict. NCSC's "tolerates hybrids only as a stopgap" reads
+    # as "discouraged", a milder conflict; a pure-PQC-only rule ("forbidden") is the hard one.
     assert not [k for k in swept if k.startswith("hybrid_conflict")]
+    redeclare("GB", hybrid_policy="discouraged")
+    engine.drain_requests()
+    milder = Finding.objects.get(key="hybrid_conflict:FR:GB")
+    assert milder.nation_a.code == "FR" and milder.status == "open"
     redeclare("GB", hybrid_policy="forbidden")
     engine.drain_requests()
     gap = Finding.objects.get(key="hybrid_conflict:FR:GB")
-    assert gap.nation_a.code == "FR" and gap.status == "open"
+    assert gap.score > milder.score and gap.severity in ("high", "critical")
     assert "France requires classical and post-quantum algorithms to be combined" in gap.explanation
+    assert "forbids hybrids (pure PQC only)" in gap.explanation
 
 
 def test_transition_windows_from_the_2030_cut_offs(swept):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from apps.gaps.models import Rule, Severity
 from apps.gaps.snapshot import CoalitionRow, Snapshot
@@ -47,12 +48,12 @@ class FindingDraft:
     coalition_id: int | None = None
     protocol_id: int | None = None
     shared_coalitions: list[str] = field(default_factory=list)
-    evidence: list[dict[str, object]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     required_clearances: list[int] = field(default_factory=list)
 
     def fingerprint(self) -> str:
-        payload = asdict(self)
-        payload["years_left"] = str(self.years_left)
+        """A hash of everything computed (a plain tuple of the fields: ``asdict`` deep-copies, too slow)."""
+        payload = [getattr(self, f.name) for f in fields(self)]
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -16,8 +16,8 @@ from apps.gaps.rules.base import (
 from apps.gaps.snapshot import Snapshot
 from apps.positions.models import QkdStance, Scope
 
-USES_QKD = {QkdStance.DEPLOYING: "deploys", QkdStance.PROMOTES: "promotes"}
-REFUSES_QKD = {QkdStance.REJECTS: "rejects", QkdStance.NOT_RECOMMENDED: "does not recommend"}
+USES_QKD: dict[str, str] = {QkdStance.DEPLOYING: "deploys", QkdStance.PROMOTES: "promotes"}
+REFUSES_QKD: dict[str, str] = {QkdStance.REJECTS: "rejects", QkdStance.NOT_RECOMMENDED: "does not recommend"}
 
 
 @register(Rule.QKD_DIVERGENCE)

@@ -13,12 +13,13 @@ from collections import defaultdict
 
 from apps.gaps.models import Rule
 from apps.gaps.rules.base import FindingDraft, Subjects, draft, register, urgency
-from apps.gaps.snapshot import Snapshot, WorkItemRow
+from apps.gaps.snapshot import ApprovalRow, Snapshot, WorkItemRow
 from apps.positions.models import ApprovalStatus, MilestoneKind
 from apps.standards.models import Lifecycle
 
 NEEDED = {ApprovalStatus.APPROVED, ApprovalStatus.MANDATED, ApprovalStatus.PREFERRED}
 IGNORED_PROTOCOLS = {"OTHER"}
+STAGE_RANK: dict[str, int] = {Lifecycle.ADOPTED: 2, Lifecycle.DRAFT: 1}
 
 
 def _work_by_protocol(snapshot: Snapshot) -> dict[int, dict[int, list[WorkItemRow]]]:
@@ -38,7 +39,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
     work = _work_by_protocol(snapshot)
     found = []
     for nation in subjects.nations(snapshot):
-        needed = {}
+        needed: dict[int, ApprovalRow] = {}
         for approval in snapshot.approvals.get(nation, []):
             algorithm = snapshot.algorithms.get(approval.algorithm_id)
             if algorithm is None or algorithm.quantum_vulnerable or approval.status not in NEEDED:
@@ -72,9 +73,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                 continue
             protocol = snapshot.protocols[protocol_id]
             names = ", ".join(snapshot.algorithms[i].name for i in missing)
-            best = max(
-                items.values(), key=lambda w: ({Lifecycle.ADOPTED: 2, Lifecycle.DRAFT: 1}.get(w.lifecycle, 0), w.id)
-            )
+            best = max(items.values(), key=lambda w: (STAGE_RANK.get(w.lifecycle, 0), w.id))
             stage = best.lifecycle or "no recorded status"
             approvals = [needed[i] for i in missing]
             deadline_text = (
