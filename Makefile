@@ -21,7 +21,7 @@ LAUNCHED_AT := $(shell date +%s.%N)
 help:
 	@echo "make run         start the dev stack (PostgreSQL, valkey, migrate + demo data, worker, beat, runserver)"
 	@echo "make test        run the test suite (extra pytest args: make test ARGS=\"-k foo\")"
-	@echo "make lint        ruff check, ruff format --check, makemigrations --check, check, check --deploy"
+	@echo "make lint        ruff, mypy, makemigrations --check, check, check --deploy, spectacular --fail-on-warn"
 	@echo "make bench-gaps  gap computation benchmark      make bench-api  API benchmark"
 	@echo "make bench-ui    coalition matrix page render benchmark"
 	@echo "make clean       stop leftover embedded servers and remove .local/"
@@ -53,8 +53,10 @@ lint: $(STAMP)
 # Needs DATABASE_URL/REDIS_URL (`make lint` provides them through devstack).  The deploy check runs with the
 # production settings and a throwaway random SECRET_KEY.
 lint-django:
+	$(VENV)/bin/mypy apps pqctrack benchmarks
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py spectacular --fail-on-warn --validate --file /dev/null
 	DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		ALLOWED_HOSTS=pqctrack.example $(PY) manage.py check --deploy --fail-level WARNING
 
