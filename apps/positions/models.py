@@ -79,8 +79,12 @@ class DeclaredQuerySet(ReleasableQuerySet):
         return self.filter(superseded_at__isnull=True)
 
     def as_of(self, day: date) -> Self:
-        """The declarations in force on ``day``: per identity, the newest declared on or before it (an
-        undated declaration counts as always in force). One query (PostgreSQL DISTINCT ON)."""
+        """The declarations in force on ``day``: per identity, the newest declared on or before it. One query
+        (PostgreSQL DISTINCT ON).
+
+        An undated declaration counts as in force on any day, but a dated one beats it: for a past day,
+        dated evidence is the better answer. For today, use ``current()``, which follows the order the
+        declarations were recorded in (the gap engine does)."""
         return (
             self.filter(Q(declared_on__lte=day) | Q(declared_on__isnull=True))
             .order_by(*self.identity, models.F("declared_on").desc(nulls_last=True), "-recorded_at", "-id")
