@@ -3,33 +3,12 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
+from apps.api.serializers.gaps import FINDING_CODES, FindingOutput
 from apps.gaps.models import Finding
 from pqctrack.urls import urlpatterns as project_urlpatterns
 
-BARE_FIELDS = (
-    "id",
-    "key",
-    "rule",
-    "nation_a__code",
-    "nation_b__code",
-    "coalition__code",
-    "protocol__code",
-    "object",
-    "severity",
-    "score",
-    "years_left",
-    "shared_coalitions",
-    "title",
-    "explanation",
-    "evidence",
-    "status",
-    "triage_reason",
-    "waiver_expires_on",
-    "first_seen_at",
-    "last_seen_at",
-    "resolved_at",
-    "updated_at",
-)
+#: ``FindingOutput``'s fields, related ones read as their codes: the columns the API's page carries.
+BARE_FIELDS = tuple(FINDING_CODES.get(name, name) for name in FindingOutput.Meta.fields)
 
 
 def bare_findings(request: HttpRequest) -> JsonResponse:
