@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters as filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
-from apps.gaps.models import Finding, FindingStatus, GapRun, Rule, RunStatus, RunTrigger, Severity
+from apps.gaps.models import Finding, FindingQuerySet, FindingStatus, GapRun, Rule, RunStatus, RunTrigger, Severity
 from apps.nations.models import Coalition, Membership, Nation
 from apps.positions.models import Approval, ApprovalStatus, Milestone, MilestoneKind, Position, Scope
 from apps.standards.models import Protocol, StandardsBody, WorkItem
@@ -87,7 +88,12 @@ class WorkItemFilter(filters.FilterSet):
 
 
 class FindingFilter(filters.FilterSet):
-    coalition = filters.ModelChoiceFilter(queryset=Coalition.objects.all(), to_field_name="code")
+    coalition = filters.ModelChoiceFilter(
+        queryset=Coalition.objects.all(),
+        to_field_name="code",
+        method="filter_coalition",
+        label="Findings among the coalition's members today",
+    )
     nation = _nation(method="filter_nation", label="Either nation of the finding")
     pair = filters.CharFilter(method="filter_pair", label="Two nation codes, comma-separated (AA,BB)")
     rule = filters.ChoiceFilter(choices=Rule.choices)
@@ -100,10 +106,13 @@ class FindingFilter(filters.FilterSet):
         model = Finding
         fields = ("coalition", "nation", "pair", "rule", "severity", "status", "protocol", "changed_since")
 
-    def filter_nation(self, queryset: QuerySet[Finding], name: str, value: Nation) -> QuerySet[Finding]:
-        return queryset.filter(Q(nation_a=value) | Q(nation_b=value))
+    def filter_coalition(self, queryset: FindingQuerySet, name: str, value: Coalition) -> FindingQuerySet:
+        return queryset.among_members(value, on=timezone.localdate())
 
-    def filter_pair(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
+    def filter_nation(self, queryset: FindingQuerySet, name: str, value: Nation) -> FindingQuerySet:
+        return queryset.involving(value)
+
+    def filter_pair(self, queryset: FindingQuerySet, name: str, value: str) -> FindingQuerySet:
         codes = [code.strip() for code in value.split(",")]
         if len(codes) != 2 or not all(codes):
             raise ValidationError({"pair": ["Give two nation codes separated by a comma, e.g. AA,BB."]})
@@ -111,8 +120,7 @@ class FindingFilter(filters.FilterSet):
         missing = [code for code in codes if code not in nations]
         if missing:
             raise ValidationError({"pair": [f"Unknown nation: {', '.join(missing)}."]})
-        a, b = nations[codes[0]], nations[codes[1]]
-        return queryset.filter(Q(nation_a_id=a, nation_b_id=b) | Q(nation_a_id=b, nation_b_id=a))
+        return queryset.between(nations[codes[0]], nations[codes[1]])
 
 
 class GapRunFilter(filters.FilterSet):

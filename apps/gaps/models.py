@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Self
 
 from django.contrib.postgres.fields import ArrayField
@@ -9,9 +10,13 @@ from django.db import models
 from django.db.models import Q
 
 from apps.core.models import TimeStamped, choices_check
+from apps.nations.models import Coalition, Membership, Nation
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
+
+#: A nation as callers hold it: the row, its id, or its code (a code that names no nation matches nothing).
+NationRef = Nation | int | str
 
 
 class Rule(models.TextChoices):
@@ -63,8 +68,37 @@ class FindingQuerySet(models.QuerySet["Finding"]):
             Q(required_clearances=[]) | Q(required_clearances__contained_by=sorted(user.cleared_coalition_ids()))
         )
 
-    def active(self) -> Self:
+    def unresolved(self) -> Self:
+        """Findings whose gap still exists: open, acknowledged or waived (a waiver accepts a gap for a
+        while; it does not make it go away). The one meaning of "unresolved" everywhere."""
         return self.exclude(status=FindingStatus.RESOLVED)
+
+    def outstanding(self) -> Self:
+        """Unresolved findings no planner has waived: what the matrix and a nation's page count."""
+        return self.unresolved().exclude(status=FindingStatus.WAIVED)
+
+    def involving(self, nation: NationRef) -> Self:
+        """Findings naming ``nation`` on either side (or as the one nation of a single-nation finding)."""
+        return self.filter(_side("nation_a", nation) | _side("nation_b", nation))
+
+    def between(self, a: NationRef, b: NationRef) -> Self:
+        """Findings of exactly the pair ``a``-``b``, in either order."""
+        return self.filter(
+            (_side("nation_a", a) & _side("nation_b", b)) | (_side("nation_a", b) & _side("nation_b", a))
+        )
+
+    def among_members(self, coalition: Coalition, *, on: date) -> Self:
+        """Findings among the members of ``coalition`` on day ``on``: pairs of two members, and findings
+        about one member alone. (Rules never set ``Finding.coalition``; membership is what a coalition
+        filter means.)"""
+        members = Membership.objects.of(coalition, on=on).values("nation_id")
+        return self.filter(Q(nation_a_id__in=members) & (Q(nation_b__isnull=True) | Q(nation_b_id__in=members)))
+
+
+def _side(field: str, nation: NationRef) -> Q:
+    if isinstance(nation, str):
+        return Q(**{f"{field}__code": nation})
+    return Q(**{f"{field}_id": nation.pk if isinstance(nation, Nation) else nation})
 
 
 class Finding(TimeStamped):

@@ -185,7 +185,7 @@ def preview_position(*, nation: Nation, actor: User | None, **position_fields: A
     before = {d.key for d in evaluate(snapshot, subjects)}
     after = evaluate(snapshot.with_position(draft), subjects)
     after_keys = {d.key for d in after}
-    closed = Finding.objects.active().filter(key__in=before - after_keys)
+    closed = Finding.objects.unresolved().filter(key__in=before - after_keys)
     if actor is not None:
         closed = closed.visible_to(actor)
     return Preview(opened=[d for d in after if d.key not in before], closed=list(closed.order_by("key")))

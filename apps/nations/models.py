@@ -16,6 +16,12 @@ class NationKind(models.TextChoices):
     BODY = "body", "Multinational body"
 
 
+class NationQuerySet(models.QuerySet["Nation"]):
+    def member_states(self, coalition: Coalition, *, on: date) -> NationQuerySet:
+        """The states (not bodies) that were members of ``coalition`` on day ``on``."""
+        return self.filter(kind=NationKind.STATE, memberships__in=Membership.objects.of(coalition, on=on))
+
+
 class Nation(TimeStamped):
     """A party that declares positions: a state (ISO 3166-1 alpha-2 code) or a multinational body speaking
     for itself (EU, NATO, G7), which gap rules never treat as a state."""
@@ -23,6 +29,8 @@ class Nation(TimeStamped):
     code = models.CharField(max_length=8, unique=True)
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=8, choices=NationKind.choices, default=NationKind.STATE)
+
+    objects = NationQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -69,6 +77,10 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day)).filter(
             Q(left_on__isnull=True) | Q(left_on__gt=day)
         )
+
+    def of(self, coalition: Coalition, *, on: date) -> MembershipQuerySet:
+        """The memberships of ``coalition`` in force on day ``on``: who was a member that day."""
+        return self.as_of(on).filter(coalition=coalition)
 
 
 class Membership(TimeStamped):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.gaps.models import Finding
-from apps.nations.models import Coalition, Membership, Nation, NationKind
+from apps.nations.models import Coalition, Nation
 from apps.positions.models import Milestone, Position
 
 
@@ -49,12 +49,7 @@ class TimelineRow:
 def milestone_timeline(*, user: User, coalition: Coalition, as_of: date | None = None) -> list[TimelineRow]:
     """Every member state's current milestones the user may see, one row per member. Two queries."""
     day = as_of or timezone.localdate()
-    nations = list(
-        Nation.objects.filter(
-            kind=NationKind.STATE,
-            memberships__in=Membership.objects.as_of(day).filter(coalition=coalition),
-        ).order_by("code")
-    )
+    nations = list(Nation.objects.member_states(coalition, on=day).order_by("code"))
     by_nation: dict[int, list[Milestone]] = {n.pk: [] for n in nations}
     milestones = (
         Milestone.objects.visible_to(user)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.gaps.models import SEVERITY_RANK, Finding, FindingEvent, FindingStatus
-from apps.nations.models import Coalition, Membership
+from apps.gaps.models import SEVERITY_RANK, Finding, FindingEvent
+from apps.nations.models import Coalition
 
 #: Sort keys a list may be ordered by, mapped onto ORM orderings (the first is the default).
 SORTS: dict[str, tuple[str, ...]] = {
@@ -47,17 +47,11 @@ def finding_list(*, user: User, filters: FindingFilters) -> QuerySet[Finding]:
     either side of a pair; with ``other_code`` it matches exactly that pair, in either order."""
     findings = Finding.objects.visible_to(user).select_related("nation_a", "nation_b", "protocol", "coalition")
     if filters.coalition is not None:
-        members = Membership.objects.as_of(timezone.localdate()).filter(coalition=filters.coalition)
-        member_ids = members.values("nation_id")
-        findings = findings.filter(
-            Q(coalition=filters.coalition)
-            | (Q(nation_a_id__in=member_ids) & (Q(nation_b__isnull=True) | Q(nation_b_id__in=member_ids)))
-        )
+        findings = findings.among_members(filters.coalition, on=timezone.localdate())
     if filters.nation_code and filters.other_code:
-        a, b = filters.nation_code, filters.other_code
-        findings = findings.filter(Q(nation_a__code=a, nation_b__code=b) | Q(nation_a__code=b, nation_b__code=a))
+        findings = findings.between(filters.nation_code, filters.other_code)
     elif filters.nation_code:
-        findings = findings.filter(Q(nation_a__code=filters.nation_code) | Q(nation_b__code=filters.nation_code))
+        findings = findings.involving(filters.nation_code)
     if filters.rule:
         findings = findings.filter(rule=filters.rule)
     if filters.severity:
@@ -86,11 +80,11 @@ def finding_events(finding: Finding) -> QuerySet[FindingEvent]:
 
 
 def open_findings_for_nation(*, user: User, nation_id: int) -> QuerySet[Finding]:
-    """The unresolved findings involving one nation, worst first."""
+    """The outstanding findings involving one nation, worst first."""
     return (
         Finding.objects.visible_to(user)
-        .filter(Q(nation_a_id=nation_id) | Q(nation_b_id=nation_id))
-        .filter(status__in=(FindingStatus.OPEN, FindingStatus.ACKNOWLEDGED))
+        .outstanding()
+        .involving(nation_id)
         .select_related("nation_a", "nation_b", "protocol")
         .annotate(severity_rank=_severity_rank())
         .order_by("-severity_rank", "-score", "key")

@@ -12,11 +12,9 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm
-from apps.gaps.models import SEVERITY_RANK, Finding, FindingStatus
-from apps.nations.models import Coalition, Membership, Nation, NationKind
+from apps.gaps.models import SEVERITY_RANK, Finding
+from apps.nations.models import Coalition, Nation
 from apps.standards.models import LIFECYCLE_RANK, Protocol, WorkItem, WorkItemStatus
-
-UNRESOLVED = (FindingStatus.OPEN, FindingStatus.ACKNOWLEDGED)
 
 
 @dataclass
@@ -44,17 +42,13 @@ def coalition_matrix(*, user: User, coalition: Coalition, as_of: date | None = N
     """The coalition's member states on ``as_of`` and, per pair, the worst finding ``user`` may see.
     Two queries, whatever the coalition's size."""
     day = as_of or timezone.localdate()
-    nations = list(
-        Nation.objects.filter(
-            kind=NationKind.STATE,
-            memberships__in=Membership.objects.as_of(day).filter(coalition=coalition),
-        ).order_by("code")
-    )
+    nations = list(Nation.objects.member_states(coalition, on=day).order_by("code"))
     matrix = CoalitionMatrix(coalition=coalition, nations=nations)
     ids = [n.pk for n in nations]
     findings = (
         Finding.objects.visible_to(user)
-        .filter(status__in=UNRESOLVED, nation_a_id__in=ids, nation_b_id__in=ids)
+        .outstanding()
+        .filter(nation_a_id__in=ids, nation_b_id__in=ids)
         .values_list("nation_a_id", "nation_b_id", "severity")
     )
     for a, b, severity in findings:

@@ -19,11 +19,14 @@ from tests.factories import NationFactory
 
 @pytest.fixture
 def findings(nation_a: Nation, nation_b: Nation, nation_c: Nation, ally: Coalition) -> list[Finding]:
+    """A-B is a pair of ALLY members; A-C is not (C is outside); D, alone, is outside too. Rules never set
+    ``Finding.coalition``: the coalition filter means "among its members"."""
     tls = protocol_upsert(code="TLS", actor=None)
+    outsider = NationFactory(code="DD", name="Dorland")
     return [
-        make_finding(nation_a, nation_b, coalition=ally, object="1"),
+        make_finding(nation_a, nation_b, object="1"),
         make_finding(nation_a, nation_c, severity=Severity.LOW, object="2", protocol=tls),
-        make_finding(nation_b, None, rule=Rule.UNDECLARED_STANCE, object="3", status=FindingStatus.ACKNOWLEDGED),
+        make_finding(outsider, None, rule=Rule.UNDECLARED_STANCE, object="3", status=FindingStatus.ACKNOWLEDGED),
     ]
 
 

@@ -107,9 +107,7 @@ def work_items(a: Nation, b: Nation, ally: Coalition) -> None:
 def findings(a: Nation, b: Nation, ally: Coalition) -> None:
     protocol = protocol_upsert(code="TLS", actor=None)
     for i in range(ROWS):
-        make_finding(
-            a, b, coalition=ally, protocol=protocol, object=str(i), required_clearances=[ally.pk] if i % 2 else []
-        )
+        make_finding(a, b, protocol=protocol, object=str(i), required_clearances=[ally.pk] if i % 2 else [])
 
 
 def statuses(a: Nation, b: Nation, ally: Coalition) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from apps.gaps import engine, queries
-from apps.gaps.models import RunTrigger
+from apps.gaps.models import Finding, RunTrigger
 from apps.nations.models import Coalition
 from apps.positions.services import position_declare
 from tests.gaps.factories import UserFactory
@@ -14,7 +14,7 @@ from tests.gaps.factories import UserFactory
 def test_findings_for_a_nation(small_world):
     engine.recompute(trigger=RunTrigger.SWEEP)
     admin = UserFactory(username="admin", role="administrator")
-    keys = {f.key for f in queries.findings_for(admin, nation=small_world["GB"])}
+    keys = {f.key for f in Finding.objects.visible_to(admin).unresolved().involving(small_world["GB"])}
     assert keys == {"qkd_divergence:GB:IT", "deadline_risk:GB", "stale_position:GB:all"}  # no milestone, no source
     assert "qkd_divergence:IT:US" not in keys
 
@@ -31,6 +31,6 @@ def test_findings_and_the_as_of_view_hide_what_the_user_is_not_cleared_for(small
     )
     engine.recompute(trigger=RunTrigger.SWEEP)
     italian = UserFactory(username="it", nation=small_world["IT"])
-    assert "qkd_divergence:IT:US" not in {f.key for f in queries.findings_for(italian)}
+    assert "qkd_divergence:IT:US" not in {f.key for f in Finding.objects.visible_to(italian).unresolved()}
     as_of = {d.key for d in queries.gaps_as_of(italian, date.today())}
     assert "qkd_divergence:GB:IT" in as_of and "qkd_divergence:IT:US" not in as_of
