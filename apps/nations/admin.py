@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from apps.core.admin import ServiceAdmin, actor_of
-from apps.core.dates import partial
 from apps.nations.models import Coalition, Membership, Nation
 from apps.nations.services import coalition_upsert, membership_set, nation_upsert
 
@@ -44,16 +43,16 @@ class CoalitionAdmin(ServiceAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ServiceAdmin):
-    list_display = ["coalition", "nation", "joined_on", "joined_precision", "left_on"]
+    list_display = ["coalition", "nation", "joined_on", "joined_precision", "left_on", "left_precision"]
     list_filter = ["coalition"]
     search_fields = ["nation__code", "nation__name"]
     list_select_related = ["coalition", "nation"]
-    exclude = ["left_on"]
 
     def save_via_service(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> Membership:
         return membership_set(
             coalition=obj.coalition,
             nation=obj.nation,
-            joined=partial(obj.joined_on, obj.joined_precision),
+            joined=obj.joined,
+            left=obj.left,
             actor=actor_of(request),
         )

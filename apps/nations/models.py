@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import Q
 
-from apps.core.dates import DatePrecision
+from apps.core.dates import DatePrecision, PartialDate, partial
 from apps.core.models import TimeStamped, choices_check
 
 
@@ -73,10 +73,22 @@ class Coalition(TimeStamped):
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def as_of(self, day: date) -> MembershipQuerySet:
-        """Memberships in force on ``day``. A blank join date means "member, since when not recorded"."""
-        return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day)).filter(
-            Q(left_on__isnull=True) | Q(left_on__gt=day)
-        )
+        """Memberships certainly in force on ``day``: the whole period the join date names has passed
+        (joined "2023" counts from 2023-12-31) and the leave date, the last day of membership, has not begun
+        (left "2020-01-31" is still a member that day; left "2020" only until 2020-01-01). A blank join date
+        means "member, since when not recorded"; a blank leave date, "still a member". Every read of
+        membership on a date (clearance, matrix, timeline, rules, past-date reports) goes through here."""
+        joined = Q(joined_on__isnull=True)
+        left = Q(left_on__isnull=True)
+        for precision in DatePrecision.values:
+            period = PartialDate(day, precision)
+            start, following = period.start, period.end + timedelta(days=1)
+            # The join period has ended by ``day``: it began before the first period not yet over.
+            not_over = following if period.end == day else start
+            joined |= Q(joined_precision=precision, joined_on__lt=not_over)
+            # The leave period begins on ``day`` or later.
+            left |= Q(left_precision=precision, left_on__gte=day if start == day else following)
+        return self.filter(joined & left)
 
     def of(self, coalition: Coalition, *, on: date) -> MembershipQuerySet:
         """The memberships of ``coalition`` in force on day ``on``: who was a member that day."""
@@ -90,7 +102,8 @@ class Membership(TimeStamped):
     nation = models.ForeignKey(Nation, on_delete=models.PROTECT, related_name="memberships")
     joined_on = models.DateField(null=True, blank=True)
     joined_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    left_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True, help_text="The last day of membership, where it ended.")
+    left_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -99,6 +112,7 @@ class Membership(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["coalition", "nation"], name="membership_unique"),
             choices_check("joined_precision", DatePrecision, "membership_joined_precision_valid"),
+            choices_check("left_precision", DatePrecision, "membership_left_precision_valid"),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gt=models.F("joined_on")),
                 name="membership_left_after_joined",
@@ -107,3 +121,11 @@ class Membership(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.nation.code} in {self.coalition.code}"
+
+    @property
+    def joined(self) -> PartialDate | None:
+        return partial(self.joined_on, self.joined_precision)
+
+    @property
+    def left(self) -> PartialDate | None:
+        return partial(self.left_on, self.left_precision)

@@ -38,14 +38,22 @@ def coalition_upsert(
 
 @transaction.atomic
 def membership_set(
-    *, coalition: Coalition, nation: Nation, joined: PartialDate | None = None, actor: User | None
+    *,
+    coalition: Coalition,
+    nation: Nation,
+    joined: PartialDate | None = None,
+    left: PartialDate | None = None,
+    actor: User | None,
 ) -> Membership:
-    """Record that ``nation`` belongs to ``coalition`` (since ``joined``, where known)."""
+    """Record that ``nation`` belongs to ``coalition`` (since ``joined``, where known), or belonged until
+    ``left`` (its last day as a member)."""
     ensure_can_curate_catalogue(actor)
     attribute(actor=actor, reason=f"membership {nation.code} in {coalition.code}")
     values = {
         "joined_on": joined.value if joined else None,
         "joined_precision": joined.precision if joined else DatePrecision.DAY,
+        "left_on": left.value if left else None,
+        "left_precision": left.precision if left else DatePrecision.DAY,
     }
     membership, changed = upsert(Membership, lookup={"coalition": coalition, "nation": nation}, values=values)
     if changed:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.core.dates import partial
 from apps.nations.models import Coalition, Membership, Nation
 
 
@@ -25,13 +24,16 @@ class CoalitionOutput(serializers.ModelSerializer):
 class MembershipOutput(serializers.ModelSerializer):
     coalition = serializers.CharField(source="coalition.code", read_only=True)
     nation = serializers.CharField(source="nation.code", read_only=True)
-    joined = serializers.SerializerMethodField()
+    joined = serializers.SerializerMethodField(help_text="The join date at its precision (YYYY, YYYY-MM, …).")
+    left = serializers.SerializerMethodField(help_text="The last day of membership at its precision, if it ended.")
 
     class Meta:
         model = Membership
-        fields = ("coalition", "nation", "joined", "left_on")
+        fields = ("coalition", "nation", "joined", "left")
         read_only_fields = fields
 
     def get_joined(self, obj: Membership) -> str | None:
-        joined = partial(obj.joined_on, obj.joined_precision)
-        return str(joined) if joined else None
+        return str(obj.joined) if obj.joined else None
+
+    def get_left(self, obj: Membership) -> str | None:
+        return str(obj.left) if obj.left else None
