@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "apps.standards",
     "apps.positions",
     "apps.gaps",
-    "apps.referencedata",
+    "apps.importer",
     "apps.reports",
     "apps.api",
     "apps.web",

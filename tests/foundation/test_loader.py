@@ -8,10 +8,10 @@ import pytest
 
 from apps.algorithms.models import Algorithm
 from apps.audit.models import AuditEvent
+from apps.importer.loader import DEFAULT_DIRECTORY, load_reference
+from apps.importer.rows import ReferenceDataError
 from apps.nations.models import Membership, Nation
 from apps.positions.models import Approval, Milestone, Position
-from apps.referencedata.loader import DEFAULT_DIRECTORY, load_reference
-from apps.referencedata.rows import ReferenceDataError
 from apps.sources.models import Source
 from apps.standards.models import WorkItem
 

@@ -9,8 +9,8 @@ import pytest
 from apps.gaps import engine
 from apps.gaps.models import Finding, RunTrigger
 from apps.gaps.progress import close_side_connection
+from apps.importer.loader import load_reference
 from apps.nations.models import Nation
-from apps.referencedata.loader import load_reference
 from pqctrack.celery import app as celery_app
 from tests.gaps.factories import LiaisonFactory, PlannerFactory
 

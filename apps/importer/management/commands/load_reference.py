@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.referencedata.loader import DEFAULT_DIRECTORY, load_reference
-from apps.referencedata.rows import ReferenceDataError
+from apps.importer.loader import DEFAULT_DIRECTORY, load_reference
+from apps.importer.rows import ReferenceDataError
 
 
 class Command(BaseCommand):

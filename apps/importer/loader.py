@@ -22,11 +22,11 @@ from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
 from apps.audit.models import AuditEvent
 from apps.core.dates import DatePrecision
 from apps.core.exceptions import DomainError
+from apps.importer.rows import ReferenceDataError, Row, read_rows
 from apps.nations.models import Coalition, CoalitionKind, Nation, NationKind
 from apps.nations.services import coalition_upsert, membership_set, nation_upsert
 from apps.positions.models import ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
 from apps.positions.services import approval_set, milestone_set, position_declare
-from apps.referencedata.rows import ReferenceDataError, Row, read_rows
 from apps.sources.models import PrimarySeen, Source
 from apps.sources.services import source_record
 from apps.standards.models import Hybrid
