@@ -25,7 +25,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_REQUESTS_PER_PHASE = 200_000
@@ -54,15 +53,17 @@ class Phase:
 
 def _scratch_database(url: str) -> str:
     """Recreate ``<name>_bench`` next to the configured database and return its URL."""
+    import dj_database_url
     import psycopg
 
-    parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/') or 'pqctrack'}_bench"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
+    from pqctrack.database_url import database_url
+
+    configured = dj_database_url.parse(url)
+    name = f"{configured['NAME'] or 'pqctrack'}_bench"
+    with psycopg.connect(database_url(configured, name="postgres"), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
-    return urlunparse(parsed._replace(path=f"/{name}"))
+    return database_url(configured, name=name)
 
 
 def _seed(findings: int) -> str:

@@ -23,7 +23,6 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DB = "pqctrack_bench"
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -31,24 +30,30 @@ N_NATIONS = int(os.environ.get("BENCH_NATIONS", "300"))
 N_CHANGES = 50
 
 
+def _server_url(name: str) -> str:
+    """The URL of database `name` on the server (and with the credentials) DATABASE_URL names."""
+    import dj_database_url
+
+    from pqctrack.database_url import database_url
+
+    configured = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pqctrack")
+    return database_url(dj_database_url.parse(configured), name=name)
+
+
 def _scratch_database() -> str:
     """Drop and create the scratch database; return its URL (same server and credentials)."""
     import psycopg
 
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pqctrack")
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
+    with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    return _server_url(BENCH_DB)
 
 
 def _drop_database() -> None:
     import psycopg
 
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+    with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 

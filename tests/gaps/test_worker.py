@@ -23,6 +23,7 @@ from apps.gaps import engine
 from apps.gaps.models import Finding, FindingEvent, GapRun, RecomputeRequest, RunTrigger
 from apps.positions.services import position_declare
 from pqctrack.celery import app as celery_app
+from pqctrack.database_url import database_url
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -49,9 +50,6 @@ def wait_for(condition: Callable[[], bool], timeout: float = 30, interval: float
 @contextmanager
 def celery_worker(broker: str, **env: str) -> Iterator[subprocess.Popen[bytes]]:
     """A real worker process (prefork, one child) on the test database, stopped afterwards."""
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    database_url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     name = f"gaps-test-{os.getpid()}@localhost"
     celery_app.control.purge()  # messages left by earlier tests belong to no one
     log = tempfile.NamedTemporaryFile(prefix="gaps-worker-", suffix=".log", delete=False)  # noqa: SIM115
@@ -59,7 +57,7 @@ def celery_worker(broker: str, **env: str) -> Iterator[subprocess.Popen[bytes]]:
         [sys.executable, "-m", "celery", "-A", "pqctrack", "worker", "--pool=prefork", "--concurrency=1",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info", "-n", name],
         cwd=BASE_DIR,
-        env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": broker, "CELERY_TASK_ALWAYS_EAGER": "false", **env},
+        env={**os.environ, "DATABASE_URL": database_url(connection.settings_dict), "REDIS_URL": broker, "CELERY_TASK_ALWAYS_EAGER": "false", **env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
