@@ -17,6 +17,7 @@ from apps.api.views.gaps import FindingViewSet, GapRunViewSet
 from apps.api.views.nations import CoalitionViewSet, MembershipViewSet, NationViewSet
 from apps.api.views.positions import ApprovalViewSet, MilestoneViewSet, PositionViewSet
 from apps.api.views.reports import CoalitionMatrixView, ProtocolReadinessView
+from apps.api.views.root import ApiRootView
 
 router = SimpleRouter()
 router.register("nations", NationViewSet, basename="nation")
@@ -33,7 +34,11 @@ router.register("work-items", WorkItemViewSet, basename="work-item")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("gap-runs", GapRunViewSet, basename="gap-run")
 
+root = {prefix: f"{basename}-list" for prefix, _viewset, basename in router.registry}
+root["protocol-readiness"] = "protocol-readiness"
+
 v1 = [
+    path("", ApiRootView.as_view(api_root_dict=root), name="api-root"),
     *router.urls,
     path("reports/coalitions/<str:code>/matrix/", CoalitionMatrixView.as_view(), name="coalition-matrix"),
     path("reports/protocol-readiness/", ProtocolReadinessView.as_view(), name="protocol-readiness"),

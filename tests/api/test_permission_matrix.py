@@ -41,6 +41,7 @@ def source() -> dict[str, Any]:
 
 
 CASES: dict[str, Case] = {
+    "api root": Case("get", lambda w: "/api/v1/", READ),
     "nations list": Case("get", lambda w: "/api/v1/nations/", READ),
     "nation detail": Case("get", lambda w: "/api/v1/nations/AA/", READ),
     "coalitions list": Case("get", lambda w: "/api/v1/coalitions/", READ),
