@@ -8,7 +8,6 @@ capitals), so each form is connected for real whatever form the suite itself was
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import socket
@@ -30,12 +29,9 @@ from hypothesis import strategies as st
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from pqctrack.database_url import database_url
+from tests.scripts import devstack
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("devstack", BASE_DIR / "scripts" / "devstack.py")
-assert _spec is not None and _spec.loader is not None
-devstack = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(devstack)
 
 
 def settings_for(url: str) -> dict[str, Any]:
