@@ -1,4 +1,4 @@
-"""Read models for one nation: its current declarations and its position history with field-level diffs.
+"""Read models for one nation: its current declarations and its declaration history with field-level diffs.
 
 Every function takes the user and applies ``visible_to`` itself."""
 
@@ -13,7 +13,7 @@ from apps.accounts.models import User
 from apps.core.dates import DatePrecision
 from apps.gaps.services import Preview, preview_position
 from apps.nations.models import Nation
-from apps.positions.models import Approval, Milestone, Position
+from apps.positions.models import Approval, Declared, Milestone, Position
 from apps.sources.models import Source
 
 
@@ -73,26 +73,34 @@ class FieldChange:
     after: str
 
 
-#: The position fields a reader compares between declarations, with their labels.
-COMPARED_FIELDS = (
-    ("pqc_stance", "PQC"),
-    ("qkd_stance", "QKD"),
-    ("hybrid_policy", "hybrid"),
+#: The fields a reader compares between declarations of each kind, with their labels.
+_COMMON_FIELDS = (
     ("releasability", "releasability"),
     ("declared", "declared"),
-    ("algorithms_named", "algorithms named"),
     ("source", "source"),
     ("note", "note"),
 )
+COMPARED_FIELDS: dict[type[Declared], tuple[tuple[str, str], ...]] = {
+    Position: (
+        ("pqc_stance", "PQC"),
+        ("qkd_stance", "QKD"),
+        ("hybrid_policy", "hybrid"),
+        *_COMMON_FIELDS[:2],
+        ("algorithms_named", "algorithms named"),
+        *_COMMON_FIELDS[2:],
+    ),
+    Approval: (("status", "status"), ("until", "until"), *_COMMON_FIELDS),
+    Milestone: (("target", "target"), ("scope_text", "scope in the source's words"), *_COMMON_FIELDS),
+}
 
 
-def _shown(position: Position, name: str) -> str:
+def _shown(record: Declared, name: str) -> str:
     if name == "releasability":
-        return position.releasability.code if position.releasability else "public"
+        return record.releasability.code if record.releasability else "public"
     if name == "source":
-        return _source_label(position.source)
-    display = getattr(position, f"get_{name}_display", None)
-    value = display() if display else getattr(position, name)
+        return _source_label(record.source)
+    display = getattr(record, f"get_{name}_display", None)
+    value = display() if display else getattr(record, name)
     return "—" if value in (None, "") else str(value)
 
 
@@ -103,10 +111,10 @@ def _source_label(source: Source | None) -> str:
     return f"{source.authority or 'unknown authority'}, {source.document or source.url}{published}"
 
 
-def position_changes(before: Position | None, after: Position) -> list[FieldChange]:
-    """The fields that differ between two declarations (all of them for a first declaration)."""
+def declaration_changes(before: Declared | None, after: Declared) -> list[FieldChange]:
+    """The fields that differ between two declarations of one kind (all of them for a first declaration)."""
     changes = []
-    for name, label in COMPARED_FIELDS:
+    for name, label in COMPARED_FIELDS[type(after)]:
         old = _shown(before, name) if before is not None else ""
         new = _shown(after, name)
         if old != new:
@@ -114,31 +122,47 @@ def position_changes(before: Position | None, after: Position) -> list[FieldChan
     return changes
 
 
+def _subject(record: Declared) -> str:
+    """What a declaration is about, in a reader's words (its identity without the nation)."""
+    scope = record.get_scope_display()
+    if isinstance(record, Approval):
+        return f"Approval of {record.parameter_set.name if record.parameter_set else record.algorithm.name} · {scope}"
+    if isinstance(record, Milestone):
+        return f"Milestone: {record.get_kind_display()}, {record.title} · {scope}"
+    return f"Position · {scope}"
+
+
 @dataclass
 class HistoryEntry:
-    """One declaration and what changed from the previous one in its scope (``first``: there was none)."""
+    """One declaration, what it is about, and what changed from the previous one with the same identity
+    (``first``: the user may see none before it)."""
 
-    position: Position
+    record: Declared
+    subject: str
     changes: list[FieldChange] = field(default_factory=list)
     first: bool = False
 
 
-def position_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
-    """Every declaration of ``nation`` the user may see, newest first, each with what changed since the one
-    before it in the same scope. One query."""
-    positions = list(
-        Position.objects.visible_to(user)
-        .filter(nation=nation)
-        .select_related("source", "releasability", "recorded_by")
-        .order_by("scope", "recorded_at", "id")
-    )
+def declaration_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
+    """Every position, approval and milestone of ``nation`` the user may see, newest first, each with what
+    changed since the one before it with the same identity. Three queries, one per kind."""
+    querysets: list[QuerySet[Any]] = [
+        Position.objects.visible_to(user).select_related("source", "releasability", "recorded_by"),
+        Approval.objects.visible_to(user).select_related(
+            "algorithm", "parameter_set", "source", "releasability", "recorded_by"
+        ),
+        Milestone.objects.visible_to(user).select_related("source", "releasability", "recorded_by"),
+    ]
     entries: list[HistoryEntry] = []
-    previous: dict[str, Position] = {}
-    for position in positions:
-        before = previous.get(position.scope)
-        entries.append(HistoryEntry(position, position_changes(before, position), first=before is None))
-        previous[position.scope] = position
-    entries.sort(key=lambda e: (e.position.recorded_at, e.position.pk), reverse=True)
+    for queryset in querysets:
+        identity = queryset.identity  # type: ignore[attr-defined]
+        previous: dict[tuple[Any, ...], Declared] = {}
+        for record in queryset.filter(nation=nation).order_by("recorded_at", "id"):
+            key = tuple(getattr(record, name) for name in identity)
+            before = previous.get(key)
+            entries.append(HistoryEntry(record, _subject(record), declaration_changes(before, record), before is None))
+            previous[key] = record
+    entries.sort(key=lambda e: e.record.recorded_at, reverse=True)
     return entries
 
 
@@ -170,7 +194,7 @@ def draft_changes(*, user: User, nation: Nation, fields: dict[str, Any], source:
         **values,
     )
     current = current_position(user=user, nation=nation, scope=draft.scope)
-    return DraftChanges(current=current, changes=position_changes(current, draft))
+    return DraftChanges(current=current, changes=declaration_changes(current, draft))
 
 
 def position_preview(*, user: User, nation: Nation, fields: dict[str, Any], source: Source) -> DraftChanges:

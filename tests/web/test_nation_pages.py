@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
 
 from apps.accounts.models import User
+from apps.algorithms.models import Algorithm, AlgorithmKind
 from apps.core.dates import DatePrecision, PartialDate
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import Approval, HybridPolicy, Milestone, Position
-from apps.positions.services import milestone_set
+from apps.positions.services import approval_set, milestone_set
 from tests.factories import declare, make_source
 from tests.web.conftest import make_finding
 
@@ -213,14 +216,53 @@ def test_history_shows_field_level_differences(login: Login, officer_a: User, na
     assert "superseded" in html and "current" in html
 
 
-def test_history_renders_in_a_pinned_number_of_queries(
-    login: Login, officer_a: User, nation_a: Nation, django_assert_num_queries
+def _approve(nation: Nation, actor: User, status: str, **extra: Any) -> Approval:
+    algorithm = Algorithm.objects.get_or_create(name="ML-KEM", defaults={"kind": AlgorithmKind.KEM})[0]
+    return approval_set(nation=nation, algorithm=algorithm, status=status, actor=actor, source=make_source(), **extra)
+
+
+def _milestone(nation: Nation, actor: User, target: str, **extra: Any) -> Milestone:
+    return milestone_set(
+        nation=nation,
+        kind="complete",
+        title="All migrated",
+        target=PartialDate.parse(target),
+        actor=actor,
+        source=make_source(),
+        **extra,
+    )
+
+
+def test_history_shows_approvals_and_milestones_with_their_field_level_changes(
+    login: Login, officer_a: User, nation_a: Nation
 ) -> None:
-    for policy in (HybridPolicy.RECOMMENDED, HybridPolicy.REQUIRED, HybridPolicy.OPTIONAL):
-        declare(nation_a, actor=officer_a, hybrid_policy=policy)
+    _approve(nation_a, officer_a, "approved")
+    _approve(nation_a, officer_a, "deprecated", until=date(2030, 12, 31))
+    _milestone(nation_a, officer_a, "2030")
+    _milestone(nation_a, officer_a, "2032-06", scope_text="federal systems")
+    html = login(officer_a).get("/nations/AA/history/").content.decode()
+    assert "Approval of ML-KEM · All systems" in html
+    assert "<strong>status:</strong> <del>Approved</del> → <ins>Deprecated</ins>" in html
+    assert "<strong>until:</strong> <del>—</del> → <ins>2030-12-31</ins>" in html
+    assert "Milestone: Migration complete, All migrated · All systems" in html
+    assert "<strong>target:</strong> <del>2030</del> → <ins>2032-06</ins>" in html
+    assert "<strong>scope in the source&#x27;s words:</strong> <del>—</del> → <ins>federal systems</ins>" in html
+    # newest first: the second milestone was recorded last
+    assert html.index("<ins>2032-06</ins>") < html.index("<ins>Deprecated</ins>")
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_history_of_every_kind_renders_in_a_pinned_number_of_queries(
+    rounds: int, login: Login, officer_a: User, nation_a: Nation, django_assert_num_queries
+) -> None:
+    for i in range(rounds):
+        declare(nation_a, actor=officer_a, hybrid_policy=[HybridPolicy.RECOMMENDED, HybridPolicy.REQUIRED][i % 2])
+        _approve(nation_a, officer_a, ["approved", "deprecated"][i % 2])
+        _milestone(nation_a, officer_a, f"{2030 + i}")
     client = login(officer_a)
-    # session, user, nation, clearance, positions (with sources and recorders), header nation, header liaison
-    with django_assert_num_queries(7):
+    # session, user, nation, clearance, positions, approvals (with algorithm and parameter set), milestones
+    # (each with source, releasability and recorder), header nation, header liaison
+    with django_assert_num_queries(9):
         assert client.get("/nations/AA/history/").status_code == 200
 
 
@@ -237,15 +279,19 @@ def test_restricted_positions_and_milestones_stay_hidden_from_uncleared_users(
         source=make_source(),
         releasability=ally,
     )
+    _approve(nation_a, officer_a, "approved", releasability=ally, note="SECRET-APPROVAL")
     client = login(outside_planner)
     for url in ("/nations/AA/", "/nations/AA/history/", "/timeline/?coalition=ALLY", "/changes/?since=2000-01-01"):
         html = client.get(url).content.decode()
         assert "Restricted milestone" not in html, url
         assert "SECRET-ALG" not in html, url
         assert "Releasable to ALLY" not in html, url
+        assert "SECRET-APPROVAL" not in html, url
     cleared = login(officer_a)
     assert "Restricted milestone" in cleared.get("/timeline/?coalition=ALLY").content.decode()
-    assert "SECRET-ALG" in cleared.get("/nations/AA/history/").content.decode()
+    cleared_history = cleared.get("/nations/AA/history/").content.decode()
+    assert "SECRET-ALG" in cleared_history
+    assert "SECRET-APPROVAL" in cleared_history and "Restricted milestone" in cleared_history
 
 
 def test_nations_index(login: Login, planner: User, nation_b: Nation) -> None:

@@ -14,7 +14,7 @@ from apps.accounts.models import Role
 from apps.core.exceptions import DomainError, InvalidInput
 from apps.nations.models import Nation
 from apps.positions.services import approval_set, milestone_set, position_declare
-from apps.reports.dossier import DraftChanges, nation_dossier, position_history, position_preview
+from apps.reports.dossier import DraftChanges, declaration_history, nation_dossier, position_preview
 from apps.reports.findings import open_findings_for_nation
 from apps.web.forms import ApprovalForm, MilestoneForm, PositionForm, SourceForm, add_domain_error
 from apps.web.views.base import AuthedRequest, may_write, nation_or_404, refuse, require_write
@@ -48,7 +48,7 @@ def nation_detail(request: AuthedRequest, code: str) -> HttpResponse:
 
 def nation_history(request: AuthedRequest, code: str) -> HttpResponse:
     nation = nation_or_404(code)
-    entries = position_history(user=request.user, nation=nation)
+    entries = declaration_history(user=request.user, nation=nation)
     return render(request, "web/nation_history.html", {"nation": nation, "entries": entries})
 
 
