@@ -541,12 +541,13 @@ def wait_for_log_line(child: Child, log_file: Path, offset: int, marker: str, ti
     """Wait until `marker` appears in what `child` wrote to `log_file` after byte `offset`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if child.poll() is not None:
-            raise _exited(child, log_file)
+        exited = child.poll() is not None  # before reading: what it logged before exiting still counts
         with open(log_file, "rb") as log:
             log.seek(offset)
             if marker.encode() in log.read():
                 return
+        if exited:
+            raise _exited(child, log_file)
         sleep_checking(0.2)
     raise DevstackError(f"{child.name} did not log {marker!r} within {timeout:.0f}s; see {log_file}")
 
