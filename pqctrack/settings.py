@@ -88,7 +88,16 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAM
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "rediss"))
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Only the API throttle uses the cache, and it falls back to the per-process "local" cache when Redis is
+# unreachable; the short timeouts bound what a request waits before the fallback (and what a hung Redis costs).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pqctrack-local"},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -188,11 +197,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing happens on request paths (after commit): with the broker down it must fail fast, not hang the
+# request, because the recompute requests in the database are the truth and the periodic drain picks them
+# up. One quick retry still lets a publisher replace a pooled connection that a restarted Redis dropped.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+# How often beat drains the recompute requests and sends the runs that waited for the broker.
+PQCTRACK_DRAIN_INTERVAL_SECONDS = env_int("PQCTRACK_DRAIN_INTERVAL_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     "drain-recompute-requests": {
         "task": "apps.gaps.tasks.drain_recompute_requests",
-        "schedule": timedelta(seconds=30),
+        "schedule": timedelta(seconds=PQCTRACK_DRAIN_INTERVAL_SECONDS),
+    },
+    "send-waiting-runs": {
+        "task": "apps.gaps.tasks.send_waiting_runs",
+        "schedule": timedelta(seconds=PQCTRACK_DRAIN_INTERVAL_SECONDS),
     },
     "full-sweep-nightly": {"task": "apps.gaps.tasks.full_sweep", "schedule": crontab(hour=2, minute=0)},
 }

@@ -12,9 +12,18 @@ import pytest
 from django.db.models import QuerySet
 
 from apps.accounts.models import Role, User
+from apps.api.throttling import shared_cache
 from apps.audit.models import AuditEvent
 from apps.nations.models import Coalition, Nation
+from pqctrack.celery import broker
 from tests.factories import CoalitionFactory, MembershipFactory, NationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _services_presumed_up() -> None:
+    """The breakers remember an outage for a few seconds per process; one test's outage is not the next's."""
+    broker.reset()
+    shared_cache.reset()
 
 
 @pytest.fixture

@@ -2,7 +2,11 @@
 
 A fixed-window counter in the cache: one small integer per caller and window. DRF's SimpleRateThrottle
 keeps the time of every request in the window as a list it reads and writes back whole on each request,
-which at an external system's rates means tens of kilobytes through Redis per call."""
+which at an external system's rates means tens of kilobytes through Redis per call.
+
+When the shared cache cannot be reached the counter moves to this process's memory (the ``local`` cache):
+each process then allows the limit on its own, so the API keeps answering, somewhat more generously,
+instead of failing every request."""
 
 from __future__ import annotations
 
@@ -11,13 +15,26 @@ import time
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
+from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from apps.accounts.models import ApiToken
+from apps.core.breaker import Breaker
 
 DURATIONS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+shared_cache = Breaker("the shared cache", "API rate limits are counted per process until it is back")
+
+
+def _count(cache: BaseCache, key: str, duration: int) -> int:
+    """Count one more request in the window ``key``; the count including this one."""
+    cache.add(key, 0, timeout=duration + 1)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's key expired between add and incr: this is its first request
+        return 1
 
 
 class PerCallerThrottle(BaseThrottle):
@@ -46,11 +63,11 @@ class PerCallerThrottle(BaseThrottle):
         now = time.time()
         window = int(now // duration)
         key = self.key(ident, window)
-        cache.add(key, 0, timeout=duration + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window's key expired between add and incr: this is its first request
-            count = 1
+        count = shared_cache.call(
+            lambda: _count(caches["default"], key, duration),
+            errors=(RedisError,),
+            fallback=lambda: _count(caches["local"], key, duration),
+        )
         if count <= limit:
             return True
         self.retry_after = (window + 1) * duration - now

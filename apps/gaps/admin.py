@@ -85,7 +85,7 @@ class FindingAdmin(admin.ModelAdmin):
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)
             return
-        self.message_user(request, f"Run {run.pk} queued; see Gap runs for its progress.")
+        self.message_user(request, run.notice or f"Run {run.pk} queued; see Gap runs for its progress.")
 
 
 @admin.register(GapRun)

@@ -199,6 +199,7 @@ class RunTrigger(models.TextChoices):
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
+    WAITING = "waiting", "Waiting for the task queue"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
@@ -232,6 +233,16 @@ class GapRun(models.Model):
 
     def __str__(self) -> str:
         return f"Run {self.pk} ({self.trigger}, {self.status})"
+
+    @property
+    def notice(self) -> str:
+        """What the requester should know about a run that cannot start yet (empty otherwise)."""
+        if self.status == RunStatus.WAITING:
+            return (
+                "The task queue cannot be reached right now. This recompute is kept and starts by itself "
+                "as soon as the queue is back; nothing needs to be done again."
+            )
+        return ""
 
 
 class RecomputeRequest(models.Model):

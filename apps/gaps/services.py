@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,8 +28,7 @@ from apps.gaps.rules import FindingDraft, Subjects
 from apps.gaps.snapshot import PositionRow, load_snapshot
 from apps.nations.models import Nation
 from apps.positions.models import HybridPolicy, PqcStance, QkdStance, Scope
-
-logger = logging.getLogger(__name__)
+from pqctrack.celery import broker_reachable, send
 
 
 def request_recompute(*, nation_ids: Iterable[int] | None, reason: str) -> None:
@@ -52,10 +50,7 @@ def request_recompute(*, nation_ids: Iterable[int] | None, reason: str) -> None:
 def _dispatch_drain() -> None:
     from apps.gaps.tasks import drain_recompute_requests
 
-    try:
-        drain_recompute_requests.delay()
-    except Exception:  # the broker is an optimisation here; the periodic drain picks the request up
-        logger.warning("Could not reach the broker; the periodic drain will recompute", exc_info=True)
+    send(drain_recompute_requests)  # when it cannot be sent, the periodic drain picks the request up
 
 
 def _locked(finding: Finding) -> Finding:
@@ -115,26 +110,36 @@ def finding_waive(*, finding: Finding, actor: User | None, reason: str, expires_
 
 @transaction.atomic
 def recompute_now(*, actor: User | None) -> GapRun:
-    """Queue a full recompute and return its run for progress polling. The task is sent after commit; if
-    the broker cannot be reached the run is marked failed with a message saying so."""
+    """Queue a full recompute and return its run for progress polling. The task is sent after commit.
+    When the broker cannot be reached the run waits (status ``waiting``, saying so) and the periodic
+    ``send_waiting_runs`` sends it once the broker is back."""
     ensure_can_triage(actor)
+    if not broker_reachable():  # known before commit, so the answer to the request already says so
+        return GapRun.objects.create(trigger=RunTrigger.MANUAL, requested_by=actor, status=RunStatus.WAITING)
     run = GapRun.objects.create(trigger=RunTrigger.MANUAL, requested_by=actor)
     transaction.on_commit(lambda: _dispatch_run(run.pk))
     return run
 
 
-def _dispatch_run(run_id: int) -> None:
+def _dispatch_run(run_id: int) -> bool:
     from apps.gaps.tasks import run_recompute
 
-    try:
-        run_recompute.delay(run_id)
-    except Exception:
-        logger.warning("Could not reach the broker for run %s", run_id, exc_info=True)
-        GapRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-            status=RunStatus.FAILED,
-            finished_at=timezone.now(),
-            error="The task queue could not be reached; try again later (the periodic sweep still runs).",
-        )
+    if send(run_recompute, run_id):
+        return True
+    GapRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(status=RunStatus.WAITING)
+    return False
+
+
+def send_waiting_runs() -> int:
+    """Send every run that waited for the broker (oldest first); how many were sent. A run that still
+    cannot be sent goes back to waiting."""
+    sent = 0
+    for run_id in GapRun.objects.filter(status=RunStatus.WAITING).order_by("id").values_list("id", flat=True):
+        if GapRun.objects.filter(pk=run_id, status=RunStatus.WAITING).update(status=RunStatus.QUEUED):
+            if not _dispatch_run(run_id):
+                break
+            sent += 1
+    return sent
 
 
 PREVIEW_FIELDS = {

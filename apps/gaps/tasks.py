@@ -7,7 +7,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from apps.gaps import engine
+from apps.gaps import engine, services
 from apps.gaps.models import GapRun, RunStatus, RunTrigger
 
 TASK_OPTIONS = {
@@ -42,3 +42,9 @@ def run_recompute(run_id: int) -> None:
     if run is None or run.status == RunStatus.SUCCEEDED:
         return
     engine.execute_run(run)
+
+
+@shared_task(soft_time_limit=60, time_limit=90, **TASK_OPTIONS)
+def send_waiting_runs() -> None:
+    """Send the "recompute now" runs that were asked for while the broker was unreachable (periodic)."""
+    services.send_waiting_runs()

@@ -13,6 +13,7 @@ from apps.importer.loader import load_reference
 from apps.nations.models import Nation
 from pqctrack.celery import app as celery_app
 from tests.gaps.factories import LiaisonFactory, PlannerFactory
+from tests.gaps.valkey import celery_broker
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -51,22 +52,11 @@ def liaison(db: None):  # type: ignore[no-untyped-def]
     return LiaisonFactory(username="liaison")
 
 
-def _reset_broker_pools() -> None:
-    # kombu keeps one pool per broker URL in a global registry: dropping the app's references makes the
-    # next publish pick the pool of the URL configured now (and the real one again afterwards).
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def broker_down() -> Iterator[None]:
     """Point Celery at a closed port for the test, then back at the real broker."""
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_publish_retry", "broker_connection_timeout")}
-    _reset_broker_pools()
-    celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", task_publish_retry=False, broker_connection_timeout=1)
-    yield
-    _reset_broker_pools()
-    celery_app.conf.update(saved)
+    with celery_broker("redis://127.0.0.1:1/0"):
+        yield
 
 
 @pytest.fixture

@@ -91,6 +91,7 @@ class GapRunOutput(serializers.ModelSerializer):
             "findings_updated",
             "findings_resolved",
             "error",
+            "notice",
         )
         read_only_fields = fields
 
