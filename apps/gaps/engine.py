@@ -63,8 +63,13 @@ WRITTEN_FIELDS = [
     "waiver_expires_on",
     "updated_at",
 ]
-#: What an "updated" event records as changed (the rest is in the fingerprint).
-TRACKED_CHANGES = ["severity", "score", "object", "title", "shared_coalitions", "required_clearances"]
+#: What an "updated" or "reopened" event records, before and after: every computed field but those the key
+#: already names (a finding's rule, nations and protocol never change), so no update goes unexplained.
+TRACKED_CHANGES = [
+    name
+    for name in COMPUTED_FIELDS
+    if name not in {"rule", "nation_a_id", "nation_b_id", "coalition_id", "protocol_id"}
+]
 
 
 @dataclass

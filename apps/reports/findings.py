@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.gaps.models import SEVERITY_RANK, Finding, FindingEvent
+from apps.gaps.models import SEVERITY_RANK, Finding
 from apps.nations.models import Coalition
 
 #: Sort keys a list may be ordered by, mapped onto ORM orderings (the first is the default).
@@ -72,11 +72,6 @@ def finding_for(*, user: User, pk: int) -> Finding | None:
         .filter(pk=pk)
         .first()
     )
-
-
-def finding_events(finding: Finding) -> QuerySet[FindingEvent]:
-    """A finding's lifecycle, oldest first, with who did each step."""
-    return finding.events.select_related("actor").order_by("at", "id")
 
 
 def open_findings_for_nation(*, user: User, nation_id: int) -> QuerySet[Finding]:

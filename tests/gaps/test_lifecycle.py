@@ -210,3 +210,13 @@ def test_the_recompute_gaps_command_prints_the_counts(small_world, capsys):
     call_command("recompute_gaps")
     out = capsys.readouterr().out
     assert "succeeded" in out and "3 pairs evaluated" in out and "findings opened" in out
+
+
+def test_an_update_records_each_changed_field_from_what_to_what(small_world):
+    sweep()
+    before = Finding.objects.get(key=KEY)
+    sweep(as_of=timezone.localdate() + timedelta(days=400))  # a year on, fewer years are left
+    after = Finding.objects.get(key=KEY)
+    update = FindingEvent.objects.get(finding=after, kind="updated")
+    assert update.changes["years_left"] == [str(before.years_left), str(after.years_left)]
+    assert all(event.changes for event in FindingEvent.objects.filter(kind="updated"))

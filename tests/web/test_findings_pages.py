@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.gaps.models import FindingEventKind, FindingStatus, Rule, Severity
 from apps.nations.models import Coalition, Nation
+from apps.reports.lifecycle import WITHHELD
 from apps.standards.models import Protocol
 from tests.web.conftest import make_finding
 
@@ -207,3 +208,41 @@ def test_uncleared_planner_cannot_triage_a_restricted_finding(login: Login, outs
     finding = findings["restricted"]
     response = login(outside_planner).post(f"/findings/{finding.pk}/acknowledge/", {"acknowledge-reason": "r"})
     assert response.status_code == 404
+
+
+def test_an_update_says_which_fields_changed_from_what_to_what(login: Login, planner: User, findings) -> None:
+    finding = findings["public"]
+    evidence = [{"model": "positions.position", "id": 1, "label": "AA position"}]
+    finding.events.create(
+        kind=FindingEventKind.UPDATED,
+        from_status="open",
+        to_status="open",
+        changes={"severity": ["low", "medium"], "years_left": ["9.2", "9.1"], "evidence": [[], evidence]},
+    )
+    html = login(planner).get(f"/findings/{finding.pk}/").content.decode()
+    assert "<strong>severity:</strong> <del>Low</del> → <ins>Medium</ins>" in html
+    assert "<strong>years left:</strong> <del>9.2</del> → <ins>9.1</ins>" in html
+    assert "<strong>evidence:</strong> <del>—</del> → <ins>AA position</ins>" in html
+    assert "open → open" not in html
+
+
+def test_values_from_a_version_restricted_beyond_the_reader_are_withheld(
+    login: Login, planner: User, outside_planner: User, ally: Coalition, findings, django_assert_num_queries
+) -> None:
+    """The finding is public now, but before this update it rested on an ALLY-restricted record."""
+    finding = findings["public"]
+    finding.events.create(
+        kind=FindingEventKind.UPDATED,
+        from_status="open",
+        to_status="open",
+        changes={"title": ["Secret ALLY-only title", "Public AA-BB gap"], "required_clearances": [[ally.pk], []]},
+    )
+    outside = login(outside_planner).get(f"/findings/{finding.pk}/").content.decode()
+    assert "Secret ALLY-only title" not in outside
+    assert f"<del>{WITHHELD}</del> → <ins>Public AA-BB gap</ins>" in outside
+    client = login(planner)
+    # session, user, clearance, finding, events, the coalitions the clearance change names, header nation, liaison
+    with django_assert_num_queries(8):
+        cleared = client.get(f"/findings/{finding.pk}/").content.decode()
+    assert "<strong>title:</strong> <del>Secret ALLY-only title</del> → <ins>Public AA-BB gap</ins>" in cleared
+    assert "<strong>restricted to:</strong> <del>ALLY</del> → <ins>—</ins>" in cleared

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
 from apps.gaps.services import finding_acknowledge, finding_waive
-from apps.reports.findings import FindingFilters, finding_events, finding_for, finding_list
+from apps.reports.findings import FindingFilters, finding_for, finding_list
+from apps.reports.lifecycle import finding_lifecycle
 from apps.web.export import findings_csv, findings_json
 from apps.web.forms import AcknowledgeForm, FindingFilterForm, WaiveForm, add_domain_error
 from apps.web.views.base import AuthedRequest, may_triage, refuse
@@ -104,7 +105,7 @@ def finding_waive_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def _detail_context(request: AuthedRequest, finding: Any, **forms: Any) -> dict[str, Any]:
     return {
         "finding": finding,
-        "events": list(finding_events(finding)),
+        "steps": finding_lifecycle(user=request.user, finding=finding),
         "can_triage": may_triage(request.user),
         "acknowledge_form": forms.get("acknowledge_form") or AcknowledgeForm(prefix="acknowledge"),
         "waive_form": forms.get("waive_form") or WaiveForm(prefix="waive"),
