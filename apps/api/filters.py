@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters as filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -19,6 +19,21 @@ from apps.standards.models import Protocol, StandardsBody, WorkItem
 
 def _nation(**kwargs: object) -> filters.ModelChoiceFilter:
     return filters.ModelChoiceFilter(queryset=Nation.objects.all(), to_field_name="code", **kwargs)
+
+
+class NationFilter(filters.FilterSet):
+    undeclared = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_undeclared",
+        label="Only the nations that have (true) or have not (false) said nothing the caller may see",
+    )
+
+    class Meta:
+        model = Nation
+        fields = ("undeclared",)
+
+    def filter_undeclared(self, queryset: QuerySet[Nation], name: str, value: str) -> QuerySet[Nation]:
+        return queryset.filter(Q(has_declared=value == "false"))
 
 
 class MembershipFilter(filters.FilterSet):

@@ -1,4 +1,5 @@
-"""Loading the shipped reference data (``fixtures/*.csv``) through the services.
+"""Loading the shipped reference data (``fixtures/*.csv``, then each ``fixtures/updates-*/`` folder in
+date order) through the services.
 
 The whole load is one transaction: a malformed row raises ``ReferenceDataError`` naming the file, row and
 field, and nothing of that load is written. Services write only what differs, so loading the same files
@@ -22,8 +23,9 @@ from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
 from apps.audit.models import AuditEvent
 from apps.core.dates import DatePrecision
 from apps.core.exceptions import DomainError
+from apps.importer.matching import AlgorithmMatcher
 from apps.importer.rows import ReferenceDataError, Row, read_rows
-from apps.nations.models import Coalition, CoalitionKind, Nation, NationKind
+from apps.nations.models import Coalition, CoalitionKind, Membership, Nation, NationKind
 from apps.nations.services import coalition_upsert, membership_set, nation_upsert
 from apps.positions.models import ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
 from apps.positions.services import approval_set, milestone_set, position_declare
@@ -33,6 +35,7 @@ from apps.standards.models import Hybrid
 from apps.standards.services import body_upsert, protocol_upsert, work_item_status_record, work_item_upsert
 
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "fixtures"
+ROSTER_COLUMNS = ["coalition", "code", "name", "joined", "joined_precision", "left", "left_precision"]
 
 
 @dataclass
@@ -73,6 +76,8 @@ class _Loader:
         self.coalitions: dict[str, Coalition] = {}
         self.nations: dict[str, Nation] = {}
         self.position_rows: dict[str, Row] = {}
+        # Update folders in date order (their names are updates-YYYY-MM).
+        self.updates = sorted(p for p in directory.glob("updates-*") if p.is_dir())
 
     def run(self) -> None:
         self.load_coalitions()
@@ -83,14 +88,26 @@ class _Loader:
         self.load_positions()
         self.load_approvals()
         self.load_milestones()
+        for folder in self.updates:
+            self.load_rosters(folder)
 
     def rows(self, name: str, columns: list[str]) -> list[Row]:
+        """The rows of ``name``, a path under the load's directory (``updates-2026-12/…`` for an update)."""
         path = self.directory / name
         if not path.exists():
             raise ReferenceDataError(name, 0, "-", f"file not found in {self.directory}")
-        rows = list(read_rows(path, columns))
+        rows = list(read_rows(path, columns, name))
         self.report.rows[name.removesuffix(".csv")] = len(rows)
         return rows
+
+    def update_rows(self, name: str, columns: list[str]) -> list[Row]:
+        """``name``'s rows from every update folder that has it, oldest folder first."""
+        return [
+            row
+            for folder in self.updates
+            if (folder / name).exists()
+            for row in self.rows(f"{folder.name}/{name}", columns)
+        ]
 
     @contextmanager
     def at(self, row: Row, field_map: dict[str, str] | None = None) -> Iterator[None]:
@@ -156,11 +173,20 @@ class _Loader:
             (row.required("coalition"), row.required("code")): row
             for row in self.rows("membership_dates.csv", ["coalition", "code", "joined"])
         }
+        # A pair an update's roster gives supersedes the base one: written from the base files only the
+        # first time, so that loading again does not undo the update and redo it.
+        rostered = {
+            (row.required("coalition"), row.required("code"))
+            for row in self.update_rows("coalition_members.csv", ["coalition", "code"])
+        }
+        recorded = set(Membership.objects.values_list("coalition__code", "nation__code"))
         for row in rows:
             nation = self.nations[row.required("code")]
             for group in row.items("groups"):
                 coalition = self.coalition(row, "groups", group)
                 date_row = joined.pop((group, nation.code), None)
+                if (group, nation.code) in rostered & recorded:
+                    continue
                 with self.at(row):
                     membership_set(
                         coalition=coalition,
@@ -170,6 +196,27 @@ class _Loader:
                     )
         for (group, code), row in joined.items():
             raise row.error("code", f"{code} is not listed as a member of {group} in national_positions.csv")
+
+    def load_rosters(self, folder: Path) -> None:
+        """Every member of each coalition, with its join and leave dates: a member with no position of its
+        own becomes a nation here (the names of nations already known are kept)."""
+        name = f"{folder.name}/coalition_members.csv"
+        if not (folder / "coalition_members.csv").exists():
+            return
+        for row in self.rows(name, ROSTER_COLUMNS):
+            coalition = self.coalition(row, "coalition", row.required("coalition"))
+            code = row.required("code")
+            with self.at(row):
+                if code not in self.nations:
+                    self.nations[code] = nation_upsert(code=code, name=row.required("name"), actor=self.actor)
+            with self.at(row, {"joined_on": "joined", "left_on": "left"}):
+                membership_set(
+                    coalition=coalition,
+                    nation=self.nations[code],
+                    joined=row.dated("joined", "joined_precision"),
+                    left=row.dated("left", "left_precision"),
+                    actor=self.actor,
+                )
 
     def load_algorithms(self) -> None:
         columns = ["name", "family", "kind", "standard", "status", "status_date", "security_categories",
@@ -221,7 +268,7 @@ class _Loader:
     def load_standards_work(self) -> None:
         columns = ["body", "identifier", "title", "protocol", "algorithms", "status", "status_date", "hybrid",
                    "source_url", "verified", "note", "primary_url", "primary_seen", "protocol_code"]  # fmt: skip
-        matcher = _AlgorithmMatcher()
+        matcher = AlgorithmMatcher()
         for row in self.rows("standards_work.csv", columns):
             source = self.source(row, authority=row.text("body"), document=row.text("title"))
             with self.at(row, {"status_on": "status_date", "code": "body"}):
@@ -323,27 +370,3 @@ class _Loader:
                     actor=self.actor,
                     source=source,
                 )
-
-
-class _AlgorithmMatcher:
-    """Finds the algorithms a work item's free-text algorithm list names (by name, alias or parameter set;
-    hyphens and case ignored, never inside a longer word). Parenthesised text is left out: it holds code
-    points or examples ("framework for … (ML-KEM, FrodoKEM, etc.)"), not what the document covers."""
-
-    def __init__(self) -> None:
-        self.patterns: list[tuple[re.Pattern[str], Algorithm]] = []
-        for algorithm in Algorithm.objects.prefetch_related("parameter_sets"):
-            names = {algorithm.name, *algorithm.aliases, *(p.name for p in algorithm.parameter_sets.all())}
-            for name in names:
-                key = self.normalise(name.split(" (")[0])
-                if len(key) >= 3:
-                    self.patterns.append((re.compile(rf"(?<![a-z]){re.escape(key)}(?![a-z])"), algorithm))
-
-    @staticmethod
-    def normalise(text: str) -> str:
-        return re.sub(r"[-_\s]", "", text.lower())
-
-    def find(self, text: str) -> list[Algorithm]:
-        haystack = self.normalise(re.sub(r"\([^)]*\)", " ", text))
-        found = {algorithm.pk: algorithm for pattern, algorithm in self.patterns if pattern.search(haystack)}
-        return list(found.values())

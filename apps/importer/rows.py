@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import models
 
-from apps.core.dates import PartialDate
+from apps.core.dates import DatePrecision, PartialDate
 
 
 class ReferenceDataError(Exception):
@@ -63,25 +63,36 @@ class Row:
         except ValueError as exc:
             raise self.error(field, str(exc)) from None
 
+    def dated(self, field: str, precision_field: str) -> PartialDate | None:
+        """The date in ``field`` at the precision ``precision_field`` names (blank: as the date is written)."""
+        precision = self.text(precision_field)
+        if precision and precision not in DatePrecision.values:
+            raise self.error(precision_field, f"{precision!r} is not one of {', '.join(DatePrecision.values)}")
+        if precision and not self.text(field):
+            raise self.error(precision_field, f"gives a precision but {field} is blank")
+        return self.date(field, precision or None)
+
     def items(self, field: str) -> list[str]:
         return [item.strip() for item in self.text(field).split(";") if item.strip()]
 
 
-def read_rows(path: Path, required_columns: list[str]) -> Iterator[Row]:
-    """Rows of ``path``; a missing column or a row with the wrong number of cells stops the load."""
+def read_rows(path: Path, required_columns: list[str], name: str | None = None) -> Iterator[Row]:
+    """Rows of ``path`` (called ``name`` in errors, its file name by default); a missing column or a row
+    with the wrong number of cells stops the load."""
+    name = name or path.name
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
         except StopIteration:
-            raise ReferenceDataError(path.name, 1, "-", "the file is empty") from None
+            raise ReferenceDataError(name, 1, "-", "the file is empty") from None
         missing = [column for column in required_columns if column not in header]
         if missing:
-            raise ReferenceDataError(path.name, 1, missing[0], f"missing column(s): {', '.join(missing)}")
+            raise ReferenceDataError(name, 1, missing[0], f"missing column(s): {', '.join(missing)}")
         for cells in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(header):
-                raise ReferenceDataError(path.name, line, "-", f"has {len(cells)} cells, the header has {len(header)}")
-            yield Row(path.name, line, dict(zip(header, cells, strict=True)))
+                raise ReferenceDataError(name, line, "-", f"has {len(cells)} cells, the header has {len(header)}")
+            yield Row(name, line, dict(zip(header, cells, strict=True)))

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from apps.core.dates import DatePrecision, PartialDate, partial
 from apps.core.models import TimeStamped, choices_check
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.positions.models import DeclaredQuerySet
 
 
 class NationKind(models.TextChoices):
@@ -21,6 +26,26 @@ class NationQuerySet(models.QuerySet["Nation"]):
         """The states (not bodies) that were members of ``coalition`` on day ``on``."""
         return self.filter(kind=NationKind.STATE, memberships__in=Membership.objects.of(coalition, on=on))
 
+    def with_declared(self, user: User) -> NationQuerySet:
+        """Annotates ``has_declared``: whether ``user`` may see any declaration in force for the nation (a
+        position with a stance other than undeclared, an approval or a milestone). One without has said
+        nothing, as far as ``user`` may know: a hidden declaration is not revealed by this flag."""
+        from apps.positions.models import Approval, Milestone, Position, undeclared_position
+
+        def in_force(declarations: DeclaredQuerySet) -> Q:
+            return Q(Exists(declarations.visible_to(user).current().filter(nation=OuterRef("pk"))))
+
+        said = (
+            in_force(Position.objects.exclude(undeclared_position()))
+            | in_force(Approval.objects.all())
+            | in_force(Milestone.objects.all())
+        )
+        return self.annotate(has_declared=ExpressionWrapper(said, output_field=BooleanField()))
+
+    def said_nothing(self, user: User) -> NationQuerySet:
+        """Nations with no declaration in force that ``user`` may see (``with_declared``)."""
+        return self.with_declared(user).filter(Q(has_declared=False))
+
 
 class Nation(TimeStamped):
     """A party that declares positions: a state (ISO 3166-1 alpha-2 code) or a multinational body speaking
@@ -31,6 +56,8 @@ class Nation(TimeStamped):
     kind = models.CharField(max_length=8, choices=NationKind.choices, default=NationKind.STATE)
 
     objects = NationQuerySet.as_manager()
+    #: Set by ``Nation.objects.with_declared(user)`` only.
+    has_declared: bool
 
     class Meta:
         ordering = ["code"]

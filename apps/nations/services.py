@@ -8,6 +8,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import ensure_can_curate_catalogue
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
+from apps.core.exceptions import InvalidInput
 from apps.core.services import upsert
 from apps.gaps.services import request_recompute
 from apps.nations.models import Coalition, Membership, Nation, NationKind
@@ -49,6 +50,9 @@ def membership_set(
     ``left`` (its last day as a member)."""
     ensure_can_curate_catalogue(actor)
     attribute(actor=actor, reason=f"membership {nation.code} in {coalition.code}")
+    if joined and left and left.value <= joined.value:
+        message = f"the membership cannot end ({left}) before or as it begins ({joined})"
+        raise InvalidInput(message, errors={"left_on": [message]})
     values = {
         "joined_on": joined.value if joined else None,
         "joined_precision": joined.precision if joined else DatePrecision.DAY,

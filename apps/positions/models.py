@@ -123,6 +123,14 @@ class PositionQuerySet(DeclaredQuerySet):
     identity = ("nation_id", "scope")
 
 
+UNDECLARED_STANCES = (PqcStance.UNDECLARED, QkdStance.UNDECLARED, HybridPolicy.UNDECLARED)
+
+
+def undeclared_position() -> Q:
+    """A position that says nothing: every stance ``undeclared``."""
+    return Q(**dict(zip(("pqc_stance", "qkd_stance", "hybrid_policy"), UNDECLARED_STANCES, strict=True)))
+
+
 class Position(Declared):
     """A nation's declared stance on PQC, QKD and hybrid use for one scope. ``undeclared`` is a real value:
     the ally has said nothing."""
@@ -156,6 +164,11 @@ class Position(Declared):
 
     def __str__(self) -> str:
         return f"{self.nation_id} position ({self.scope}, {self.declared or 'undated'})"
+
+    @property
+    def says_nothing(self) -> bool:
+        """Every stance undeclared (``undeclared_position`` in the database)."""
+        return (self.pqc_stance, self.qkd_stance, self.hybrid_policy) == UNDECLARED_STANCES
 
 
 class ApprovalQuerySet(DeclaredQuerySet):

@@ -49,7 +49,7 @@ class TimelineRow:
 def milestone_timeline(*, user: User, coalition: Coalition, as_of: date | None = None) -> list[TimelineRow]:
     """Every member state's current milestones the user may see, one row per member. Two queries."""
     day = as_of or timezone.localdate()
-    nations = list(Nation.objects.member_states(coalition, on=day).order_by("code"))
+    nations = list(Nation.objects.member_states(coalition, on=day).with_declared(user).order_by("code"))
     by_nation: dict[int, list[Milestone]] = {n.pk: [] for n in nations}
     milestones = (
         Milestone.objects.visible_to(user)

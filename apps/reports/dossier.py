@@ -26,6 +26,12 @@ class Dossier:
     approvals: list[Approval]
     milestones: list[Milestone]
 
+    @property
+    def said_nothing(self) -> bool:
+        """Nothing in force that the reader may see: no stance, approval or milestone (as
+        ``Nation.objects.said_nothing`` decides in the database)."""
+        return not self.approvals and not self.milestones and all(p.says_nothing for p in self.positions)
+
 
 def nation_dossier(*, user: User, nation: Nation) -> Dossier:
     """The current positions (one per scope), approvals and milestones of ``nation``. Three queries."""

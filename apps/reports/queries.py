@@ -42,7 +42,7 @@ def coalition_matrix(*, user: User, coalition: Coalition, as_of: date | None = N
     """The coalition's member states on ``as_of`` and, per pair, the worst finding ``user`` may see.
     Two queries, whatever the coalition's size."""
     day = as_of or timezone.localdate()
-    nations = list(Nation.objects.member_states(coalition, on=day).order_by("code"))
+    nations = list(Nation.objects.member_states(coalition, on=day).with_declared(user).order_by("code"))
     matrix = CoalitionMatrix(coalition=coalition, nations=nations)
     ids = [n.pk for n in nations]
     findings = (

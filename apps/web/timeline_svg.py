@@ -51,7 +51,8 @@ class Axis:
 class TimelinePlot:
     width: int
     height: int
-    rows: list[tuple[str, float]]
+    #: (nation code, y, whether it has said nothing the reader may see) per row.
+    rows: list[tuple[str, float, bool]]
     marks: list[Mark]
     axis: list[Axis]
     deadline_x: float
@@ -72,10 +73,10 @@ def layout(rows: list[TimelineRow], *, first_year: int = 2022, last_year: int = 
         return round(LABEL_WIDTH + PLOT_WIDTH * (day - start).days / span, 1)
 
     marks: list[Mark] = []
-    placed_rows: list[tuple[str, float]] = []
+    placed_rows: list[tuple[str, float, bool]] = []
     for index, row in enumerate(rows):
         y = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
-        placed_rows.append((row.nation.code, y))
+        placed_rows.append((row.nation.code, y, not row.nation.has_declared))
         for milestone in row.milestones:
             target = milestone.target
             left, right = x_of(target.start), x_of(target.end)

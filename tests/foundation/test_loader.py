@@ -85,8 +85,9 @@ def test_undeclared_stances_and_blank_dates_stay_what_they_are() -> None:
     assert (str(us.declared), us.declared_precision) == ("2024-12", "month")
 
 
-def test_memberships_carry_the_join_dates_the_sources_give() -> None:
-    load_reference()
+def test_memberships_carry_the_join_dates_the_sources_give(fixtures_copy: Path) -> None:
+    shutil.rmtree(fixtures_copy / "updates-2026-12")
+    load_reference(fixtures_copy)
     finland = Membership.objects.get(nation__code="FI", coalition__code="NATO")
     assert (finland.joined_on.year, finland.joined_precision) == (2023, "year")
     assert Membership.objects.get(nation__code="US", coalition__code="NATO").joined_on is None
@@ -127,6 +128,10 @@ def test_a_changed_row_supersedes_and_the_history_keeps_both(fixtures_copy: Path
         ("standards_work.csv", "status", "vibes", "Unknown status"),
         ("algorithms.csv", "verified", "perhaps", "must be yes or no"),
         ("approvals.csv", "subject", "Unobtainium", "names no algorithm"),
+        ("updates-2026-12/coalition_members.csv", "coalition", "WARSAW", "unknown coalition"),
+        ("updates-2026-12/coalition_members.csv", "joined_precision", "decade", "is not one of"),
+        ("updates-2026-12/coalition_members.csv", "left", "1900-01-01", "cannot end"),
+        ("updates-2026-12/coalition_members.csv", "code", "", "is required"),
     ],
 )
 def test_a_malformed_row_loads_nothing_and_names_file_row_and_field(

@@ -8,10 +8,17 @@ from apps.nations.models import Coalition, Membership, Nation
 
 
 class NationOutput(serializers.ModelSerializer):
+    undeclared = serializers.SerializerMethodField(
+        help_text="True when the nation has no stance, approval or milestone in force that the caller may see."
+    )
+
     class Meta:
         model = Nation
-        fields = ("code", "name", "kind")
+        fields = ("code", "name", "kind", "undeclared")
         read_only_fields = fields
+
+    def get_undeclared(self, obj: Nation) -> bool:
+        return not obj.has_declared
 
 
 class CoalitionOutput(serializers.ModelSerializer):

@@ -6,15 +6,21 @@ from apps.api import filters
 from apps.api.pagination import Pages
 from apps.api.serializers import nations as s
 from apps.api.views.base import ReadOnlyApiViewSet
-from apps.nations.models import Coalition, Membership, Nation
+from apps.nations.models import Coalition, Membership, Nation, NationQuerySet
 
 
 class NationViewSet(ReadOnlyApiViewSet):
+    """Every nation; ``?undeclared=true`` lists only those that have said nothing the caller may see."""
+
     queryset = Nation.objects.order_by("code")
     serializer_class = s.NationOutput
+    filterset_class = filters.NationFilter
     lookup_field = "code"
     pagination_class = Pages
     ordering_fields = ("code", "name")
+
+    def get_queryset(self) -> NationQuerySet:
+        return Nation.objects.with_declared(self.actor).order_by("code")
 
 
 class CoalitionViewSet(ReadOnlyApiViewSet):

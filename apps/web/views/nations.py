@@ -31,8 +31,13 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 def nation_list(request: AuthedRequest) -> HttpResponse:
-    nations = Nation.objects.order_by("code")
-    return render(request, "web/nation_list.html", {"nations": nations})
+    """Every nation, each marked when it has said nothing; ``?undeclared=1`` lists only those."""
+    only_undeclared = request.GET.get("undeclared") == "1"
+    nations = (
+        Nation.objects.said_nothing(request.user) if only_undeclared else Nation.objects.with_declared(request.user)
+    )
+    context = {"nations": nations.order_by("code"), "only_undeclared": only_undeclared}
+    return render(request, "web/nation_list.html", context)
 
 
 def nation_detail(request: AuthedRequest, code: str) -> HttpResponse:
