@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import django_filters as filters
@@ -9,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
 from apps.gaps.models import Finding, FindingQuerySet, FindingStatus, GapRun, Rule, RunStatus, RunTrigger, Severity
@@ -141,3 +143,17 @@ class FilterBackend(DjangoFilterBackend):
         if filterset_class is None or not set(filterset_class.base_filters) & set(request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's ordering, but a term the view does not allow is a 400 instead of being dropped silently."""
+
+    def remove_invalid_fields(
+        self, queryset: QuerySet[Any], fields: Iterable[str], view: Any, request: Any
+    ) -> list[str]:
+        terms = list(fields)
+        valid = super().remove_invalid_fields(queryset, terms, view, request)
+        if len(valid) != len(terms):
+            allowed = ", ".join(name for name, _ in self.get_valid_fields(queryset, view, {"request": request}))
+            raise ValidationError({"ordering": [f"Order by one of: {allowed} (prefix - to reverse)."]})
+        return valid
