@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pqctrack.middleware.refuse_hostile_urls",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,6 +129,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+# Hostile-input limits (apps.api.parsers, pqctrack.middleware): no record nests deeper than a few levels, and
+# gunicorn refuses request lines over 4 KiB anyway, so these only stop abuse.
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32)
+MAX_QUERY_STRING_BYTES = env_int("MAX_QUERY_STRING_BYTES", 8 * 1024)
 
 # HTTPS hardening, on whenever DEBUG is off (``manage.py check --deploy`` runs clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -153,7 +158,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "apps.api.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "apps.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.Pages",
     "PAGE_SIZE": 50,

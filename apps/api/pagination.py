@@ -1,23 +1,59 @@
-"""Pagination: numbered pages for catalogues, cursors for findings and history (stable under inserts)."""
+"""Pagination: numbered pages for catalogues, cursors for findings and history (stable under inserts).
+
+Page parameters that do not parse are refused, never replaced by a default: a ``page_size`` outside 1 to
+``max_page_size`` is a 400, a page or cursor that names no page a 404."""
 
 from typing import Any
 
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
 
-class Pages(PageNumberPagination):
-    page_size = 50
+
+class StrictPageSize:
+    """Mixed into DRF's paginators below (which read ``page_size_query_param`` for their links)."""
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get("page_size")
+        if raw is None:
+            return PAGE_SIZE
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE_SIZE):
+            raise ValidationError({"page_size": [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """DRF's parameters with the bounds the API enforces: pages count from 1, sizes run 1 to the maximum."""
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)  # type: ignore[misc]
+        bounds = {"page": {"minimum": 1}, "page_size": {"minimum": 1, "maximum": MAX_PAGE_SIZE}}
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
+
+class Pages(StrictPageSize, PageNumberPagination):
+    page_size = PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = 100
+    max_page_size = MAX_PAGE_SIZE
 
 
-class Cursors(CursorPagination):
-    page_size = 50
+class Cursors(StrictPageSize, CursorPagination):
+    page_size = PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = 100
+    max_page_size = MAX_PAGE_SIZE
     ordering = "-id"
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        """DRF's decoding, and a forward cursor without a position is refused too: DRF never links to one
+        (the first page has no cursor), so it can only be garbage that happened to decode."""
+        cursor = super().decode_cursor(request)
+        if self.cursor_query_param in request.query_params and (
+            cursor is None or (cursor.position is None and not cursor.reverse)
+        ):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
     def get_ordering(self, request: Request, queryset: Any, view: Any) -> tuple[str, ...]:
         """A cursor needs a non-null ordering that ends on a unique column: the view names the orderings it

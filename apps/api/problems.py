@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError
 from django.http import Http404
@@ -25,6 +26,7 @@ TITLES = {
     409: "Conflict",
     412: "Precondition failed",
     413: "Payload too large",
+    414: "URI too long",
     415: "Unsupported media type",
     422: "Unprocessable request",
     428: "Precondition required",
@@ -73,7 +75,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         # The database refused a value the validators let through (a NUL byte, an out-of-range number).
         exc = exceptions.ValidationError({"non_field_errors": ["A value is malformed or out of range."]})
     elif isinstance(exc, RequestDataTooBig):
-        exc = PayloadTooLarge()
+        exc = PayloadTooLarge(f"The request body exceeds {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from rest_framework import serializers
 
-from apps.api.serializers.base import StrictInput
+from apps.api.serializers.base import StrictDateField, StrictInput
 from apps.gaps.models import Finding, GapRun
 
 
@@ -134,7 +134,7 @@ class ProtocolReadinessOutput(serializers.Serializer):
 
 
 class AsOfInput(serializers.Serializer):
-    as_of = serializers.DateField(required=False)
+    as_of = StrictDateField(required=False)
 
 
 class AcknowledgeInput(StrictInput):
@@ -143,4 +143,4 @@ class AcknowledgeInput(StrictInput):
 
 class WaiveInput(StrictInput):
     reason = serializers.CharField(max_length=5000)
-    expires_on = serializers.DateField()
+    expires_on = StrictDateField()
