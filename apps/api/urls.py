@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from apps.api.views.catalogue import (
     AlgorithmViewSet,
+    MechanismViewSet,
     ParameterSetViewSet,
     ProtocolViewSet,
     StandardsBodyViewSet,
@@ -30,6 +31,7 @@ router.register("parameter-sets", ParameterSetViewSet, basename="parameter-set")
 router.register("standards-bodies", StandardsBodyViewSet, basename="standards-body")
 router.register("protocols", ProtocolViewSet, basename="protocol")
 router.register("work-items", WorkItemViewSet, basename="work-item")
+router.register("mechanisms", MechanismViewSet, basename="mechanism")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("gap-runs", GapRunViewSet, basename="gap-run")
 
