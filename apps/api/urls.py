@@ -17,7 +17,7 @@ from apps.api.views.catalogue import (
 from apps.api.views.gaps import FindingViewSet, GapRunViewSet
 from apps.api.views.nations import CoalitionViewSet, MembershipViewSet, NationViewSet
 from apps.api.views.positions import ApprovalViewSet, MilestoneViewSet, PositionViewSet
-from apps.api.views.reports import CoalitionMatrixView, ProtocolReadinessView
+from apps.api.views.reports import CoalitionMatrixView, CommonGroundView, ProtocolReadinessView
 
 router = SimpleRouter()
 router.register("nations", NationViewSet, basename="nation")
@@ -39,6 +39,7 @@ v1 = [
     *router.urls,
     path("reports/coalitions/<str:code>/matrix/", CoalitionMatrixView.as_view(), name="coalition-matrix"),
     path("reports/protocol-readiness/", ProtocolReadinessView.as_view(), name="protocol-readiness"),
+    path("reports/common-ground/", CommonGroundView.as_view(), name="common-ground"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
