@@ -23,7 +23,7 @@ help:
 	@echo "make test        run the test suite (extra pytest args: make test ARGS=\"-k foo\")"
 	@echo "make lint        ruff, mypy, makemigrations --check, check, check --deploy, spectacular --fail-on-warn"
 	@echo "make bench-gaps  gap computation benchmark      make bench-api  API benchmark"
-	@echo "make bench-ui    coalition matrix page render benchmark"
+	@echo "make bench-ui    coalition matrix and common-ground page render benchmarks"
 	@echo "make clean       stop leftover embedded servers and remove .local/"
 
 # The venv is (re)built when missing or older than the lock; the stamp records a completed install.
@@ -68,7 +68,7 @@ bench-api: $(STAMP)
 
 bench-ui: $(STAMP)
 	$(DEVSTACK) exec -- sh -c 'python manage.py migrate -v0 && python manage.py load_reference \
-		&& python manage.py recompute_gaps && python -m benchmarks.ui'
+		&& python manage.py recompute_gaps && python -m benchmarks.ui && python -m benchmarks.common_ground'
 
 clean:
 	if [ -x $(PY) ]; then $(DEVSTACK) clean; else rm -rf .local; fi

@@ -185,6 +185,7 @@ SPECTACULAR_SETTINGS = {
         "CoalitionKindEnum": "apps.nations.models.CoalitionKind",
         "AlgorithmKindEnum": "apps.algorithms.models.AlgorithmKind",
         "MilestoneKindEnum": "apps.positions.models.MilestoneKind",
+        "MechanismKindEnum": "apps.standards.models.MechanismKind",
         "ApprovalStatusEnum": "apps.positions.models.ApprovalStatus",
         "FindingStatusEnum": "apps.gaps.models.FindingStatus",
         "RunStatusEnum": "apps.gaps.models.RunStatus",

@@ -18,7 +18,7 @@ from apps.api.pagination import Cursors
 from apps.gaps.models import Finding, FindingQuerySet, FindingStatus, GapRun, Rule, RunStatus, RunTrigger, Severity
 from apps.nations.models import Coalition, Membership, Nation
 from apps.positions.models import Approval, ApprovalStatus, Milestone, MilestoneKind, Position, Scope
-from apps.standards.models import Protocol, StandardsBody, WorkItem
+from apps.standards.models import Mechanism, MechanismKind, Protocol, StandardsBody, WorkItem
 
 
 class StrictBooleanField(forms.Field):
@@ -127,6 +127,19 @@ class WorkItemFilter(filters.FilterSet):
     class Meta:
         model = WorkItem
         fields = ("body", "protocol", "algorithm")
+
+
+class MechanismFilter(filters.FilterSet):
+    protocol = filters.ModelChoiceFilter(queryset=Protocol.objects.all(), to_field_name="code")
+    kind = filters.ChoiceFilter(choices=MechanismKind.choices)
+    hybrid = filters.BooleanFilter()
+    parameter_set = filters.ModelChoiceFilter(
+        queryset=ParameterSet.objects.all(), to_field_name="name", field_name="parameter_sets"
+    )
+
+    class Meta:
+        model = Mechanism
+        fields = ("protocol", "kind", "hybrid", "parameter_set")
 
 
 class FindingFilter(filters.FilterSet):

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from apps.api.views.catalogue import (
     AlgorithmViewSet,
+    MechanismViewSet,
     ParameterSetViewSet,
     ProtocolViewSet,
     StandardsBodyViewSet,
@@ -16,7 +17,7 @@ from apps.api.views.catalogue import (
 from apps.api.views.gaps import FindingViewSet, GapRunViewSet
 from apps.api.views.nations import CoalitionViewSet, MembershipViewSet, NationViewSet
 from apps.api.views.positions import ApprovalViewSet, MilestoneViewSet, PositionViewSet
-from apps.api.views.reports import CoalitionMatrixView, ProtocolReadinessView
+from apps.api.views.reports import CoalitionMatrixView, CommonGroundView, ProtocolReadinessView
 from apps.api.views.root import ApiRootView
 
 router = SimpleRouter()
@@ -31,17 +32,20 @@ router.register("parameter-sets", ParameterSetViewSet, basename="parameter-set")
 router.register("standards-bodies", StandardsBodyViewSet, basename="standards-body")
 router.register("protocols", ProtocolViewSet, basename="protocol")
 router.register("work-items", WorkItemViewSet, basename="work-item")
+router.register("mechanisms", MechanismViewSet, basename="mechanism")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("gap-runs", GapRunViewSet, basename="gap-run")
 
 root = {prefix: f"{basename}-list" for prefix, _viewset, basename in router.registry}
 root["protocol-readiness"] = "protocol-readiness"
+root["common-ground"] = "common-ground"
 
 v1 = [
     path("", ApiRootView.as_view(api_root_dict=root), name="api-root"),
     *router.urls,
     path("reports/coalitions/<str:code>/matrix/", CoalitionMatrixView.as_view(), name="coalition-matrix"),
     path("reports/protocol-readiness/", ProtocolReadinessView.as_view(), name="protocol-readiness"),
+    path("reports/common-ground/", CommonGroundView.as_view(), name="common-ground"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -23,6 +23,7 @@ from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
 from apps.audit.models import AuditEvent
 from apps.core.dates import DatePrecision
 from apps.core.exceptions import DomainError
+from apps.importer import mechanisms
 from apps.importer.matching import AlgorithmMatcher
 from apps.importer.rows import ReferenceDataError, Row, read_rows
 from apps.nations.models import Coalition, CoalitionKind, Membership, Nation, NationKind
@@ -85,6 +86,7 @@ class _Loader:
         self.load_algorithms()
         self.load_parameter_sets()
         self.load_standards_work()
+        mechanisms.load_mechanisms(self.rows(mechanisms.FILE, mechanisms.COLUMNS), actor=self.actor)
         self.load_positions()
         self.load_approvals()
         self.load_milestones()

@@ -5,8 +5,14 @@ from django.http import HttpRequest
 
 from apps.core.admin import ServiceAdmin, actor_of
 from apps.core.dates import partial
-from apps.standards.models import Protocol, StandardsBody, WorkItem, WorkItemStatus
-from apps.standards.services import body_upsert, protocol_upsert, work_item_status_record, work_item_upsert
+from apps.standards.models import Mechanism, Protocol, StandardsBody, WorkItem, WorkItemStatus
+from apps.standards.services import (
+    body_upsert,
+    mechanism_upsert,
+    protocol_upsert,
+    work_item_status_record,
+    work_item_upsert,
+)
 
 
 @admin.register(StandardsBody)
@@ -89,4 +95,29 @@ class WorkItemStatusAdmin(ServiceAdmin):
             on=partial(obj.status_on, obj.status_precision),
             source=obj.source,
             actor=actor_of(request),
+        )
+
+
+@admin.register(Mechanism)
+class MechanismAdmin(ServiceAdmin):
+    list_display = ["name", "protocol", "kind", "code_point", "hybrid", "classical_component"]
+    list_filter = ["protocol", "kind", "hybrid"]
+    search_fields = ["name", "code_point", "cited_row", "note"]
+    list_select_related = ["protocol"]
+    filter_horizontal = ["parameter_sets", "work_items"]
+
+    def save_via_service(self, request: HttpRequest, obj: Mechanism, form: Any, change: bool) -> Mechanism:
+        return mechanism_upsert(
+            protocol=obj.protocol,
+            name=obj.name,
+            actor=actor_of(request),
+            parameter_sets=list(form.cleaned_data["parameter_sets"]),
+            work_items=list(form.cleaned_data["work_items"]),
+            kind=obj.kind,
+            code_point=obj.code_point,
+            hybrid=obj.hybrid,
+            classical_component=obj.classical_component,
+            classical_algorithm=obj.classical_algorithm,
+            cited_row=obj.cited_row,
+            note=obj.note,
         )

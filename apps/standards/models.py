@@ -7,6 +7,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
+from apps.algorithms.models import ParameterSet
 from apps.core.dates import DatePrecision, PartialDate, partial
 from apps.core.models import TimeStamped, choices_check
 
@@ -156,3 +157,64 @@ class WorkItemStatus(models.Model):
     @property
     def status_date(self) -> PartialDate | None:
         return partial(self.status_on, self.status_precision)
+
+
+class MechanismKind(models.TextChoices):
+    KEY_ESTABLISHMENT = "key_establishment", "Key establishment"
+    SIGNATURE = "signature", "Signature"
+
+
+class MechanismQuerySet(models.QuerySet["Mechanism"]):
+    def catalogue(self) -> MechanismQuerySet:
+        """Mechanisms with everything a list or detail shows: protocol, components and defining work items."""
+        return (
+            self.select_related("protocol", "classical_algorithm")
+            .prefetch_related(
+                models.Prefetch("parameter_sets", queryset=ParameterSet.objects.order_by("name")),
+                models.Prefetch("work_items", queryset=WorkItem.objects.select_related("body").order_by("identifier")),
+            )
+            .order_by("protocol__code", "kind", "name")
+        )
+
+
+class Mechanism(TimeStamped):
+    """What travels on the wire: a TLS named group or signature scheme, an SSH key-exchange method, an
+    IKEv2 transform, an X.509/CMS algorithm identifier. It combines post-quantum parameter sets (and, when
+    hybrid, a classical component) and is defined by work items whose status history is its lifecycle.
+    ``code_point`` is filled only where a source gives it; ``cited_row`` names the reference row it is
+    derived from."""
+
+    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="mechanisms")
+    name = models.CharField(max_length=100, help_text="As the protocol spells it.")
+    kind = models.CharField(max_length=20, choices=MechanismKind.choices)
+    code_point = models.CharField(
+        max_length=80, blank=True, help_text="Code point or OID, only where a source gives it; blank otherwise."
+    )
+    hybrid = models.BooleanField(default=False)
+    classical_component = models.CharField(
+        max_length=40, blank=True, help_text="The classical half of a hybrid (X25519, P-256, P-384, RSA, Ed25519…)."
+    )
+    classical_algorithm = models.ForeignKey(
+        "algorithms.Algorithm", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    parameter_sets = models.ManyToManyField(ParameterSet, related_name="mechanisms")
+    work_items = models.ManyToManyField(WorkItem, related_name="mechanisms")
+    cited_row = models.CharField(max_length=300, help_text="The reference row it comes from (file: body identifier).")
+    note = models.TextField(blank=True)
+
+    objects = MechanismQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["protocol_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["protocol", "name"], name="mechanism_unique_per_protocol"),
+            choices_check("kind", MechanismKind, "mechanism_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(hybrid=True, classical_component__gt="")
+                | Q(hybrid=False, classical_component="", classical_algorithm__isnull=True),
+                name="mechanism_classical_component_iff_hybrid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.protocol.code} {self.name}"

@@ -8,14 +8,14 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.accounts.permissions import ensure_can_curate_catalogue
-from apps.algorithms.models import Algorithm
+from apps.algorithms.models import Algorithm, ParameterSet
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import InvalidInput
 from apps.core.services import upsert, validate
 from apps.gaps.services import request_recompute
 from apps.sources.models import Source
-from apps.standards.models import STATUS_LIFECYCLE, Protocol, StandardsBody, WorkItem, WorkItemStatus
+from apps.standards.models import STATUS_LIFECYCLE, Mechanism, Protocol, StandardsBody, WorkItem, WorkItemStatus
 
 
 def lifecycle_of(status: str) -> str:
@@ -99,3 +99,40 @@ def work_item_status_record(
     record.save()
     request_recompute(nation_ids=None, reason=f"status of {work_item.identifier} changed")
     return record
+
+
+@transaction.atomic
+def mechanism_upsert(
+    *,
+    protocol: Protocol,
+    name: str,
+    actor: User | None,
+    parameter_sets: list[ParameterSet],
+    work_items: list[WorkItem],
+    **values: Any,
+) -> Mechanism:
+    """Create the mechanism ``name`` of ``protocol`` or bring it up to date. It must combine at least one
+    parameter set, be defined by work items of its own protocol, and name its classical component exactly
+    when it is hybrid."""
+    ensure_can_curate_catalogue(actor)
+    attribute(actor=actor, reason=f"mechanism {protocol.code} {name}")
+    if not parameter_sets:
+        raise InvalidInput("A mechanism combines at least one parameter set.", field="parameter_sets")
+    strangers = sorted(w.identifier for w in work_items if w.protocol_id != protocol.pk)
+    if strangers:
+        raise InvalidInput(
+            f"Work items of another protocol cannot define a {protocol.code} mechanism: {', '.join(strangers)}.",
+            field="work_items",
+        )
+    hybrid = bool(values.get("hybrid"))
+    classical = values.get("classical_component", "")
+    if hybrid != bool(classical) or (not hybrid and values.get("classical_algorithm") is not None):
+        raise InvalidInput(
+            "A hybrid mechanism names its classical component; a pure one names none.", field="classical_component"
+        )
+    mechanism, _ = upsert(Mechanism, lookup={"protocol": protocol, "name": name}, values=values)
+    for relation, wanted in (("parameter_sets", parameter_sets), ("work_items", work_items)):
+        manager = getattr(mechanism, relation)
+        if {r.pk for r in wanted} != set(manager.values_list("pk", flat=True)):
+            manager.set(wanted)
+    return mechanism

@@ -10,12 +10,12 @@ from apps.algorithms.models import Algorithm, ParameterSet
 from apps.core.dates import PartialDate
 from apps.core.exceptions import DomainError, InvalidInput
 from apps.gaps.models import FindingStatus, Rule, Severity
-from apps.nations.models import Coalition
+from apps.nations.models import Coalition, Nation
 from apps.positions.models import ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
 from apps.reports.findings import SORTS
 from apps.sources.models import Source
 from apps.sources.services import source_record
-from apps.standards.models import Protocol
+from apps.standards.models import MechanismKind, Protocol
 
 
 class PartialDateField(forms.Field):
@@ -145,6 +145,40 @@ class FindingFilterForm(forms.Form):
 
 class CoalitionPickForm(forms.Form):
     coalition = forms.ModelChoiceField(Coalition.objects.order_by("code"), to_field_name="code")
+
+
+class CommonGroundForm(forms.Form):
+    """The common-ground report's question: a coalition (or nations), a protocol, a kind, a date."""
+
+    coalition = forms.ModelChoiceField(Coalition.objects.order_by("code"), to_field_name="code", required=False)
+    nations = forms.CharField(required=False, max_length=400, help_text="Nation codes, comma-separated.")
+    protocol = forms.ModelChoiceField(
+        Protocol.objects.filter(mechanisms__isnull=False).distinct().order_by("code"), to_field_name="code"
+    )
+    kind = forms.ChoiceField(choices=MechanismKind.choices, required=False)
+    as_of = forms.DateField(label="On", widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.ChoiceField(choices=Scope.choices, required=False)
+    drafts = forms.BooleanField(label="Include draft standards", required=False)
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or MechanismKind.KEY_ESTABLISHMENT
+
+    def clean_scope(self) -> str:
+        return self.cleaned_data["scope"] or Scope.ALL
+
+    def clean_nations(self) -> list[Nation]:
+        codes = [c.strip().upper() for c in self.cleaned_data["nations"].split(",") if c.strip()]
+        found = list(Nation.objects.filter(code__in=codes))
+        missing = sorted(set(codes) - {n.code for n in found})
+        if missing:
+            raise forms.ValidationError(f"Unknown nation: {', '.join(missing)}.")
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("coalition") and not data.get("nations") and not self.errors:
+            raise forms.ValidationError("Choose a coalition or name some nations.")
+        return data
 
 
 class SinceForm(forms.Form):

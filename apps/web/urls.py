@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, path
 
-from apps.web.views import findings, nations, reports, runs
+from apps.web.views import common_ground, findings, mechanisms, nations, reports, runs
 
 
 def _page(route: str, view: Callable[..., Any], name: str, **kwargs: Any) -> URLPattern:
@@ -30,6 +30,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     _page("readiness/", reports.readiness, "readiness"),
     _page("readiness/<int:protocol>/<int:algorithm>/", reports.readiness_cell, "readiness-cell"),
     _page("changes/", reports.changes, "changes"),
+    _page("common-ground/", common_ground.common_ground_page, "common-ground"),
+    _page("common-ground/export.csv", common_ground.common_ground_csv, "common-ground-csv"),
+    _page("mechanisms/", mechanisms.mechanism_list, "mechanisms"),
+    _page("mechanisms/<int:pk>/", mechanisms.mechanism_detail, "mechanism"),
     _page("findings/", findings.finding_list_view, "findings"),
     _page("findings/export.csv", findings.finding_export, "findings-csv", fmt="csv"),
     _page("findings/export.json", findings.finding_export, "findings-json", fmt="json"),

@@ -16,8 +16,14 @@ from apps.gaps.models import Finding, FindingStatus, Rule, Severity
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import Milestone, MilestoneKind, Position
 from apps.positions.services import milestone_set
-from apps.standards.models import Protocol, StandardsBody, WorkItem
-from apps.standards.services import body_upsert, protocol_upsert, work_item_status_record, work_item_upsert
+from apps.standards.models import Mechanism, Protocol, StandardsBody, WorkItem
+from apps.standards.services import (
+    body_upsert,
+    mechanism_upsert,
+    protocol_upsert,
+    work_item_status_record,
+    work_item_upsert,
+)
 from tests.factories import declare
 
 
@@ -32,6 +38,7 @@ class World:
     body: StandardsBody
     protocol: Protocol
     work_item: WorkItem
+    mechanism: Mechanism
     finding: Finding
 
 
@@ -93,9 +100,33 @@ def build_world(nation_a: Nation, nation_b: Nation, ally: Coalition) -> World:
         body=body,
         protocol=protocol,
         work_item=work_item,
+        mechanism=mechanism_upsert(
+            protocol=protocol,
+            name="MLKEM768",
+            actor=None,
+            parameter_sets=[parameter_set],
+            work_items=[work_item],
+            kind="key_establishment",
+            cited_row="standards_work.csv: IETF draft-ietf-tls-mlkem",
+        ),
         finding=make_finding(nation_a, nation_b, coalition=ally),
     )
 
 
 def waiver_expiry() -> str:
     return (timezone.localdate() + timedelta(days=90)).isoformat()
+
+
+def hybrid_mechanism_body(world: World) -> dict[str, Any]:
+    """An API body creating the TLS X25519MLKEM768 group over the world's parameter set and work item."""
+    return {
+        "protocol": "TLS",
+        "name": "X25519MLKEM768",
+        "kind": "key_establishment",
+        "code_point": "0x11EC",
+        "hybrid": True,
+        "classical_component": "X25519",
+        "parameter_sets": [world.parameter_set.name],
+        "work_items": [world.work_item.pk],
+        "cited_row": "standards_work.csv: IETF draft-ietf-tls-ecdhe-mlkem",
+    }

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from apps.api.etag import etag_for
 from apps.nations.models import Coalition, Nation
 from tests.api.conftest import PERSONAS
-from tests.api.scenario import World, build_world, waiver_expiry
+from tests.api.scenario import World, build_world, hybrid_mechanism_body, waiver_expiry
 
 NO_ACCESS = {"anonymous": 401, "expired_token": 401, "revoked_token": 401}
 READ = {**NO_ACCESS, **{p: 200 for p in PERSONAS if p not in NO_ACCESS}}
@@ -64,6 +64,8 @@ CASES: dict[str, Case] = {
     "work items list": Case("get", lambda w: "/api/v1/work-items/", READ),
     "work item detail": Case("get", lambda w: f"/api/v1/work-items/{w.work_item.pk}/", READ),
     "work item statuses": Case("get", lambda w: f"/api/v1/work-items/{w.work_item.pk}/statuses/", READ),
+    "mechanisms list": Case("get", lambda w: "/api/v1/mechanisms/?protocol=TLS", READ),
+    "mechanism detail": Case("get", lambda w: f"/api/v1/mechanisms/{w.mechanism.pk}/", READ),
     "findings list": Case("get", lambda w: "/api/v1/findings/?pair=AA,BB", READ),
     "finding detail": Case("get", lambda w: f"/api/v1/findings/{w.finding.pk}/", READ),
     "gap runs list": Case("get", lambda w: "/api/v1/gap-runs/", READ),
@@ -175,6 +177,19 @@ CASES: dict[str, Case] = {
         lambda w: f"/api/v1/work-items/{w.work_item.pk}/statuses/",
         only({"analyst": 201}),
         lambda w: {"status": "rfc", "on": "2026-03"},
+    ),
+    "add mechanism": Case(
+        "post",
+        lambda w: "/api/v1/mechanisms/",
+        only({"analyst": 201}),
+        hybrid_mechanism_body,
+    ),
+    "edit mechanism": Case(
+        "patch",
+        lambda w: f"/api/v1/mechanisms/{w.mechanism.pk}/",
+        only({"analyst": 200}),
+        lambda w: {"code_point": "0x0201"},
+        lambda w: etag_for(w.mechanism),
     ),
     "acknowledge finding": Case(
         "post",

@@ -16,7 +16,13 @@ from apps.nations.models import Coalition, Nation
 from apps.positions.models import MilestoneKind
 from apps.positions.services import approval_set, milestone_set
 from apps.standards.models import WorkItem
-from apps.standards.services import body_upsert, protocol_upsert, work_item_status_record, work_item_upsert
+from apps.standards.services import (
+    body_upsert,
+    mechanism_upsert,
+    protocol_upsert,
+    work_item_status_record,
+    work_item_upsert,
+)
 from tests.api.conftest import IssuedToken, client_for
 from tests.api.scenario import make_finding
 from tests.factories import CoalitionFactory, MembershipFactory, NationFactory, declare
@@ -104,6 +110,25 @@ def work_items(a: Nation, b: Nation, ally: Coalition) -> None:
         work_item_status_record(work_item=item, status="rfc", on=PartialDate.parse("2026"), actor=None, source=None)
 
 
+def mechanisms(a: Nation, b: Nation, ally: Coalition) -> None:
+    work_items(a, b, ally)
+    algorithm = _algorithm()
+    items = list(WorkItem.objects.all())
+    for i in range(ROWS):
+        ps = parameter_set_upsert(algorithm=algorithm, name=f"ML-KEM-{i}", security_category=3, actor=None)
+        mechanism_upsert(
+            protocol=items[i].protocol,
+            name=f"M{i}",
+            actor=None,
+            parameter_sets=[ps],
+            work_items=items[: i + 1],
+            kind="key_establishment",
+            hybrid=bool(i % 2),
+            classical_component="X25519" if i % 2 else "",
+            cited_row="test",
+        )
+
+
 def findings(a: Nation, b: Nation, ally: Coalition) -> None:
     protocol = protocol_upsert(code="TLS", actor=None)
     for i in range(ROWS):
@@ -140,6 +165,8 @@ LISTS: dict[str, tuple[str, Callable[..., None], int]] = {
     "protocols": ("/api/v1/protocols/", protocols, AUTH + PAGE),
     # + the work items' algorithms and their status history, one prefetch query each
     "work items": ("/api/v1/work-items/", work_items, AUTH + PAGE + 2),
+    # + the mechanisms' parameter sets and work items (with their bodies), one prefetch query each
+    "mechanisms": ("/api/v1/mechanisms/?protocol=TLS", mechanisms, AUTH + FILTER + PAGE + 2),
     "findings": ("/api/v1/findings/?coalition=ALLY", findings, AUTH + FILTER + CLEARANCE + CURSOR),
     # + the work item itself
     "work item statuses": ("/api/v1/work-items/{item}/statuses/", statuses, AUTH + 1 + CURSOR),

@@ -1,5 +1,5 @@
 """The global catalogues curated by standards analysts: algorithms, parameter sets, standards bodies,
-protocols, work items and their status history."""
+protocols, work items and their status history, and protocol mechanisms."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ from rest_framework import serializers
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
 from apps.api.serializers.base import CodeField, PartialDateField, SourceInput, SourceOutput, StrictInput
-from apps.standards.models import STATUS_LIFECYCLE, Hybrid, Protocol, StandardsBody, WorkItem, WorkItemStatus
+from apps.standards.models import (
+    STATUS_LIFECYCLE,
+    Hybrid,
+    Mechanism,
+    MechanismKind,
+    Protocol,
+    StandardsBody,
+    WorkItem,
+    WorkItemStatus,
+)
 
 
 class AlgorithmOutput(serializers.ModelSerializer):
@@ -157,3 +166,59 @@ class WorkItemUpdateInput(StrictInput):
 class WorkItemCreateInput(WorkItemUpdateInput):
     body = CodeField(queryset=StandardsBody.objects.all())
     identifier = serializers.CharField(max_length=200)
+
+
+class MechanismWorkItemOutput(serializers.ModelSerializer):
+    body = serializers.CharField(source="body.code", read_only=True)
+
+    class Meta:
+        model = WorkItem
+        fields = ("id", "body", "identifier")
+        read_only_fields = fields
+
+
+class MechanismOutput(serializers.ModelSerializer):
+    protocol = serializers.CharField(source="protocol.code", read_only=True)
+    parameter_sets: Any = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    classical_algorithm = serializers.CharField(source="classical_algorithm.name", read_only=True, allow_null=True)
+    work_items = MechanismWorkItemOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Mechanism
+        fields = (
+            "id",
+            "protocol",
+            "name",
+            "kind",
+            "code_point",
+            "hybrid",
+            "classical_component",
+            "classical_algorithm",
+            "parameter_sets",
+            "work_items",
+            "cited_row",
+            "note",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+class MechanismUpdateInput(StrictInput):
+    kind = serializers.ChoiceField(choices=MechanismKind.choices)
+    code_point = serializers.CharField(max_length=80, allow_blank=True, default="")
+    hybrid = serializers.BooleanField(default=False)
+    classical_component = serializers.CharField(max_length=40, allow_blank=True, default="")
+    classical_algorithm = CodeField(queryset=Algorithm.objects.all(), slug_field="name", allow_null=True, default=None)
+    parameter_sets: serializers.ListField = serializers.ListField(
+        child=CodeField(queryset=ParameterSet.objects.all(), slug_field="name"), min_length=1, max_length=20
+    )
+    work_items: serializers.ListField = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=WorkItem.objects.all()), max_length=20, default=list
+    )
+    cited_row = serializers.CharField(max_length=300)
+    note = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+
+class MechanismCreateInput(MechanismUpdateInput):
+    protocol = CodeField(queryset=Protocol.objects.all())
+    name = serializers.CharField(max_length=100)

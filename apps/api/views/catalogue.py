@@ -23,8 +23,14 @@ from apps.api.views.base import ApiViewSet, RetrieveMixin
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import Conflict
 from apps.sources.services import source_record
-from apps.standards.models import Protocol, StandardsBody, WorkItem, WorkItemStatus
-from apps.standards.services import body_upsert, protocol_upsert, work_item_status_record, work_item_upsert
+from apps.standards.models import Mechanism, Protocol, StandardsBody, WorkItem, WorkItemStatus
+from apps.standards.services import (
+    body_upsert,
+    mechanism_upsert,
+    protocol_upsert,
+    work_item_status_record,
+    work_item_upsert,
+)
 
 
 def _split_date(values: dict[str, Any], given: str, stored: str) -> None:
@@ -206,3 +212,23 @@ class WorkItemViewSet(CatalogueViewSet):
             ),
             output=s.WorkItemStatusOutput,
         )
+
+
+@_schema(s.MechanismOutput, s.MechanismCreateInput, s.MechanismUpdateInput)
+class MechanismViewSet(CatalogueViewSet):
+    queryset = Mechanism.objects.catalogue()
+    serializer_class = s.MechanismOutput
+    create_input = s.MechanismCreateInput
+    update_input = s.MechanismUpdateInput
+    filterset_class = filters.MechanismFilter
+    ordering_fields = ("name", "updated_at")
+    key = ("protocol", "name")
+
+    def upsert(self, key: dict[str, Any], values: dict[str, Any], record: Any = None) -> models.Model:
+        if record is not None:  # a PATCH changes only what it names
+            fields = ("kind", "code_point", "hybrid", "classical_component", "classical_algorithm", "cited_row", "note")
+            current = {name: getattr(record, name) for name in fields}
+            current["parameter_sets"] = list(record.parameter_sets.all())
+            current["work_items"] = list(record.work_items.all())
+            values = {**current, **values}
+        return mechanism_upsert(**key, **values, actor=self.actor)

@@ -16,8 +16,10 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import User
 from apps.api.permissions import TokenScopes
+from apps.api.serializers import common_ground as cg
 from apps.api.serializers import gaps as s
 from apps.nations.models import Coalition
+from apps.reports.common_ground import common_ground, report_rows
 from apps.reports.queries import coalition_matrix, protocol_readiness
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Evaluate on this date (default today).")
@@ -86,3 +88,42 @@ class ProtocolReadinessView(APIView):
             ],
         }
         return Response(s.ProtocolReadinessOutput(data).data)
+
+
+class CommonGroundView(APIView):
+    """For a coalition (or named nations), a protocol, a kind of mechanism and a date: each member's verdict
+    on each mechanism, those every member accepts, the fewest members blocking when none, and when common
+    ground appears or disappears over 2026-2036. Built only from records the caller may see."""
+
+    permission_classes = [IsAuthenticated, TokenScopes]
+
+    @extend_schema(parameters=[cg.CommonGroundInput], responses=cg.CommonGroundOutput)
+    def get(self, request: Request) -> Response:
+        query = cg.CommonGroundInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        day = q["as_of"] or timezone.localdate()
+        report = common_ground(
+            user=cast(User, request.user),
+            protocol_id=q["protocol"].pk,
+            coalition_id=q["coalition"].pk if q["coalition"] else None,
+            nation_ids=[n.pk for n in q["nations"]],
+            kind=q["kind"],
+            as_of=day,
+            scope=q["scope"],
+            include_drafts=q["include_drafts"],
+        )
+        data = {
+            "protocol": q["protocol"].code,
+            "kind": q["kind"],
+            "as_of": day,
+            "scope": q["scope"],
+            "include_drafts": q["include_drafts"],
+            "members": [code for _, code, _ in report.members],
+            "mechanisms": report.mechanisms,
+            "cells": report_rows(report),
+            "common": [m.name for m in report.common],
+            "nearest": [{"mechanism": m.name, "blockers": blockers} for m, blockers in report.nearest],
+            "timeline": [{"on": shift.label, "common": list(shift.common)} for shift in report.timeline],
+        }
+        return Response(cg.CommonGroundOutput(data).data)

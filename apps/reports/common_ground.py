@@ -1,0 +1,202 @@
+"""Common ground: for a set of nations, a protocol, a kind of mechanism and a date, which mechanisms every
+member accepts, who blocks the others and why, and when that changes between 2026 and 2036.
+
+Built on ``apps.gaps.acceptance`` over one snapshot. The snapshot is first cut down to the records the
+user may see, so a restricted approval, position or milestone never shapes what an uncleared user is
+shown. The timeline projects the declarations in force on the report date (their milestones and approval
+end dates) and the work items' recorded status dates onto every date where one of them takes effect."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TypeVar
+
+from apps.accounts.models import User
+from apps.core.dates import PartialDate
+from apps.core.releasability import may_see_releasability
+from apps.gaps.acceptance import MechanismRow, Verdict, accepts, load_mechanisms
+from apps.gaps.snapshot import ApprovalRow, MilestoneRow, Snapshot, load_snapshot
+from apps.nations.models import NationKind
+from apps.positions.models import Scope
+from apps.standards.models import MechanismKind, WorkItemStatus
+
+R = TypeVar("R", ApprovalRow, MilestoneRow)
+TIMELINE_START, TIMELINE_END = date(2026, 1, 1), date(2036, 12, 31)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """From ``on``, the mechanisms every member accepts are ``common`` (names). ``label`` is the date at
+    the precision of what set it (a standard's status dated "2026-08" stays a month)."""
+
+    on: date
+    common: tuple[str, ...]
+    label: str = ""
+
+
+@dataclass
+class CommonGround:
+    as_of: date
+    scope: str
+    include_drafts: bool
+    members: list[tuple[int, str, str]]  # (id, code, name)
+    mechanisms: list[MechanismRow]
+    grid: dict[tuple[int, int], Verdict]  # (nation id, mechanism id)
+    common: list[MechanismRow]
+    nearest: list[tuple[MechanismRow, list[str]]]  # when none is common: the fewest blockers, per mechanism
+    timeline: list[Shift]
+
+    def table(self) -> list[tuple[str, str, list[tuple[Verdict, str]]]]:
+        """(code, name, [(verdict, its text) per mechanism]) per member, for a page."""
+        return [
+            (code, name, [(self.grid[nid, m.id], cell_text(self.grid[nid, m.id])) for m in self.mechanisms])
+            for nid, code, name in self.members
+        ]
+
+
+def visible_snapshot(snapshot: Snapshot, user: User) -> Snapshot:
+    """``snapshot`` without the national records ``user`` is not cleared to see."""
+    if user.sees_everything:
+        return snapshot
+
+    def keep(rows: list[R]) -> list[R]:
+        return [r for r in rows if may_see_releasability(user, r.releasability_id)]
+
+    positions = {
+        nid: {scope: p for scope, p in by_scope.items() if may_see_releasability(user, p.releasability_id)}
+        for nid, by_scope in snapshot.positions.items()
+    }
+    return dataclasses.replace(
+        snapshot,
+        positions=positions,
+        approvals={nid: keep(rows) for nid, rows in snapshot.approvals.items()},
+        milestones={nid: keep(rows) for nid, rows in snapshot.milestones.items()},
+    )
+
+
+def _grid(
+    snapshot: Snapshot, members: list[int], mechanisms: list[MechanismRow], scope: str, include_drafts: bool
+) -> dict[tuple[int, int], Verdict]:
+    return {
+        (n, m.id): accepts(snapshot, m, n, scope, include_drafts=include_drafts) for n in members for m in mechanisms
+    }
+
+
+def _common(grid: dict[tuple[int, int], Verdict], members: list[int], mechanisms: list[MechanismRow]) -> list:  # type: ignore[type-arg]
+    return [m for m in mechanisms if members and all(grid[n, m.id].accepted for n in members)]
+
+
+def _lifecycles_on(history: dict[int, list[tuple[date | None, str, str]]], snapshot: Snapshot, day: date) -> Snapshot:
+    """``snapshot`` with each work item's status as recorded for ``day``."""
+    items = []
+    for w in snapshot.work_items:
+        dated = [h for h in history.get(w.id, []) if h[0] is None or h[0] <= day]
+        if w.id in history:
+            status, lifecycle = (dated[-1][1], dated[-1][2]) if dated else ("", "")
+            w = dataclasses.replace(w, status=status, lifecycle=lifecycle)
+        items.append(w)
+    return dataclasses.replace(snapshot, as_of=day, work_items=items)
+
+
+def _timeline(
+    snapshot: Snapshot, members: list[int], mechanisms: list[MechanismRow], scope: str, include_drafts: bool
+) -> list[Shift]:
+    item_ids = {i for m in mechanisms for i in m.work_item_ids}
+    history: dict[int, list[tuple[date | None, str, str]]] = {}
+    precisions = []
+    for wid, on, status, lifecycle, precision in (
+        WorkItemStatus.objects.filter(work_item_id__in=item_ids)
+        .order_by("work_item_id", "status_on", "recorded_at", "id")
+        .values_list("work_item_id", "status_on", "status", "lifecycle", "status_precision")
+    ):
+        history.setdefault(wid, []).append((on, status, lifecycle))
+        precisions.append((wid, on, precision))
+    days = {date(year, 1, 1) for year in range(TIMELINE_START.year, TIMELINE_END.year + 1)}
+    for n in members:
+        days.update(m.target_on for m in snapshot.milestones.get(n, []))
+        days.update(a.until + timedelta(days=1) for a in snapshot.approvals.get(n, []) if a.until)
+    labels: dict[date, str] = {}
+    for _wid, on, precision in precisions:
+        if on and on not in labels:
+            labels[on] = str(PartialDate(on, precision))
+    days.update(labels)
+    shifts: list[Shift] = []
+    for day in sorted(d for d in days if TIMELINE_START <= d <= TIMELINE_END):
+        then = _lifecycles_on(history, snapshot, day)
+        common = tuple(
+            m.name for m in _common(_grid(then, members, mechanisms, scope, include_drafts), members, mechanisms)
+        )
+        if not shifts or shifts[-1].common != common:
+            shifts.append(Shift(day, common, labels.get(day, day.isoformat())))
+    return shifts
+
+
+def common_ground(
+    *,
+    user: User,
+    protocol_id: int,
+    coalition_id: int | None = None,
+    nation_ids: Iterable[int] = (),
+    kind: str = MechanismKind.KEY_ESTABLISHMENT,
+    as_of: date,
+    scope: str = Scope.ALL,
+    include_drafts: bool = False,
+    with_timeline: bool = True,
+) -> CommonGround:
+    """The common-ground report, from what ``user`` may see, for the states in ``coalition_id`` on
+    ``as_of`` and the nations ``nation_ids``."""
+    snapshot = visible_snapshot(load_snapshot(as_of), user)
+    chosen = set(nation_ids)
+    if coalition_id is not None:
+        chosen |= {n for n, cs in snapshot.memberships.items() if coalition_id in cs}
+    members = sorted(
+        (n for n in chosen if n in snapshot.nations and snapshot.nations[n].kind == NationKind.STATE),
+        key=lambda n: snapshot.code(n),
+    )
+    mechanisms = [m for m in load_mechanisms(protocol_id) if m.kind == kind]
+    grid = _grid(snapshot, members, mechanisms, scope, include_drafts)
+    common = _common(grid, members, mechanisms)
+    nearest: list[tuple[MechanismRow, list[str]]] = []
+    if not common and members and mechanisms:
+        blockers = {m.id: [snapshot.code(n) for n in members if not grid[n, m.id].accepted] for m in mechanisms}
+        fewest = min(len(b) for b in blockers.values())
+        nearest = [(m, blockers[m.id]) for m in mechanisms if len(blockers[m.id]) == fewest]
+    timeline = _timeline(snapshot, members, mechanisms, scope, include_drafts) if with_timeline else []
+    return CommonGround(
+        as_of=as_of,
+        scope=scope,
+        include_drafts=include_drafts,
+        members=[(n, snapshot.code(n), snapshot.nations[n].name) for n in members],
+        mechanisms=mechanisms,
+        grid=grid,
+        common=common,
+        nearest=nearest,
+        timeline=timeline,
+    )
+
+
+def cell_text(verdict: Verdict) -> str:
+    """A grid cell in words (never colour alone): "accepted", with its marks, or "no: <first reason>"."""
+    if verdict.accepted:
+        return "accepted" + (f" ({'; '.join(verdict.marks)})" if verdict.marks else "")
+    return f"no: {verdict.reason}"
+
+
+def report_rows(report: CommonGround) -> list[dict[str, object]]:
+    """One row per member and mechanism: the grid flattened (CSV and API)."""
+    return [
+        {
+            "nation": code,
+            "mechanism": m.name,
+            "code_point": m.code_point,
+            "hybrid": m.hybrid,
+            "accepted": report.grid[nid, m.id].accepted,
+            "reasons": list(report.grid[nid, m.id].reasons),
+            "marks": list(report.grid[nid, m.id].marks),
+        }
+        for nid, code, _ in report.members
+        for m in report.mechanisms
+    ]

@@ -1,0 +1,144 @@
+"""The common-ground report on a small world built through the services: page, CSV and API agree, a
+restricted approval never shapes what an uncleared user sees, and the timeline follows the cut-offs.
+
+A and B are in ALLY. A requires hybrids and approves ML-KEM-768 publicly; B approves ML-KEM-768 in a
+record releasable to ALLY only. TLS has the hybrid X25519MLKEM768 (final RFC) and the pure MLKEM768 (its
+draft adopted)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from apps.accounts.models import User
+from apps.algorithms.models import AlgorithmKind
+from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
+from apps.core.dates import PartialDate
+from apps.nations.models import Coalition, Nation
+from apps.positions.services import approval_set, milestone_set
+from apps.standards.services import (
+    body_upsert,
+    mechanism_upsert,
+    protocol_upsert,
+    work_item_status_record,
+    work_item_upsert,
+)
+from tests.api.conftest import client_for
+from tests.factories import declare
+
+pytestmark = pytest.mark.django_db
+
+Login = Callable[[User], Client]
+QUERY = "coalition=ALLY&protocol=TLS&as_of=2028-01-01"
+
+
+@pytest.fixture
+def world(nation_a: Nation, nation_b: Nation, ally: Coalition) -> None:
+    ml_kem = algorithm_upsert(name="ML-KEM", kind=AlgorithmKind.KEM, actor=None, source=None)
+    ecdh = algorithm_upsert(name="ECDH", kind=AlgorithmKind.KEM, quantum_vulnerable=True, actor=None, source=None)
+    ps = parameter_set_upsert(algorithm=ml_kem, name="ML-KEM-768", security_category=3, actor=None)
+    tls, ietf = protocol_upsert(code="TLS", actor=None), body_upsert(code="IETF", actor=None)
+    hybrid_rfc = work_item_upsert(body=ietf, identifier="RFC 10024", title="H", protocol=tls, actor=None, source=None)
+    pure_draft = work_item_upsert(
+        body=ietf, identifier="draft-ietf-tls-mlkem", title="P", protocol=tls, actor=None, source=None
+    )
+    work_item_status_record(
+        work_item=hybrid_rfc, status="rfc", on=PartialDate.parse("2026-08"), actor=None, source=None
+    )
+    work_item_status_record(
+        work_item=pure_draft, status="wg_last_call", on=PartialDate.parse("2026-01"), actor=None, source=None
+    )
+    common = {"actor": None, "parameter_sets": [ps], "kind": "key_establishment", "cited_row": "test"}
+    mechanism_upsert(protocol=tls, name="X25519MLKEM768", work_items=[hybrid_rfc], code_point="0x11EC", hybrid=True,
+                     classical_component="X25519", classical_algorithm=ecdh, **common)  # fmt: skip
+    mechanism_upsert(protocol=tls, name="MLKEM768", work_items=[pure_draft], code_point="0x0201", **common)
+    declare(nation_a, hybrid_policy="required")
+    declare(nation_b, hybrid_policy="optional")
+    approval_set(nation=nation_a, algorithm=ml_kem, parameter_set=ps, status="approved", actor=None, source=None)
+    approval_set(nation=nation_b, algorithm=ml_kem, parameter_set=ps, status="approved", actor=None, source=None,
+                 releasability=ally)  # fmt: skip
+    milestone_set(nation=nation_b, kind="disallow_classical", title="B drops classical", actor=None, source=None,
+                  target=PartialDate.parse("2031-06-30"))  # fmt: skip
+
+
+def test_a_cleared_planner_sees_the_common_hybrid_and_why_the_pure_one_fails(
+    login: Login, planner: User, world: None
+) -> None:
+    html = login(planner).get(f"/common-ground/?{QUERY}").content.decode()
+    assert "✔ Common ground:</strong> every member accepts X25519MLKEM768." in html
+    assert "no: hybrids are required, and this mechanism is pure" in html
+    assert "no: its standard is not final on 2028-01-01: draft-ietf-tls-mlkem is wg_last_call" in html
+    # the timeline: B's cut-off ends the common ground on its date
+    assert "From 2026-08: common ground on X25519MLKEM768" in html
+    assert "From 2031-06-30: no common ground" in html
+
+
+def test_drafts_are_included_only_when_asked_and_then_marked(login: Login, planner: User, world: None) -> None:
+    html = login(planner).get(f"/common-ground/?{QUERY}&drafts=on").content.decode()
+    assert "accepted (draft standard: draft-ietf-tls-mlkem is wg_last_call on 2028-01-01)" in html
+
+
+def test_an_uncleared_planner_is_not_shown_what_the_restricted_approval_allows(
+    login: Login, outside_planner: User, world: None
+) -> None:
+    html = login(outside_planner).get(f"/common-ground/?{QUERY}").content.decode()
+    assert "✕ No common ground." in html and "Nearest: X25519MLKEM768 if BB changed" in html
+    assert "no: no post-quantum key-establishment algorithm is approved" in html
+    rows = list(
+        csv.DictReader(io.StringIO(login(outside_planner).get(f"/common-ground/export.csv?{QUERY}").content.decode()))
+    )
+    assert {r["accepted"] for r in rows if r["nation"] == "BB"} == {"False"}
+    api = client_for(outside_planner).get(f"/api/v1/reports/common-ground/?{QUERY}").json()
+    assert api["common"] == [] and api["nearest"] == [{"mechanism": "X25519MLKEM768", "blockers": ["BB"]}]
+
+
+def test_page_csv_and_api_agree_for_a_cleared_user(login: Login, planner: User, world: None) -> None:
+    rows = list(csv.DictReader(io.StringIO(login(planner).get(f"/common-ground/export.csv?{QUERY}").content.decode())))
+    assert [(r["nation"], r["mechanism"], r["accepted"]) for r in rows] == [
+        ("AA", "MLKEM768", "False"),
+        ("AA", "X25519MLKEM768", "True"),
+        ("BB", "MLKEM768", "False"),
+        ("BB", "X25519MLKEM768", "True"),
+    ]
+    api = client_for(planner).get(f"/api/v1/reports/common-ground/?{QUERY}").json()
+    assert api["members"] == ["AA", "BB"] and api["common"] == ["X25519MLKEM768"]
+    assert [(c["nation"], c["mechanism"], c["accepted"]) for c in api["cells"]] == [
+        (r["nation"], r["mechanism"], r["accepted"] == "True") for r in rows
+    ]
+    assert api["timeline"][-1] == {"on": "2031-06-30", "common": []}
+
+
+def test_chosen_nations_instead_of_a_coalition(login: Login, planner: User, world: None) -> None:
+    api = client_for(planner).get("/api/v1/reports/common-ground/?nations=AA&protocol=TLS&as_of=2028-01-01").json()
+    assert api["members"] == ["AA"] and api["common"] == ["X25519MLKEM768"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["protocol=NOPE&coalition=ALLY", "protocol=TLS&coalition=ALLY&as_of=2031-13-01", "protocol=TLS&nations=ZZ",
+     "protocol=TLS", "protocol=TLS&coalition=ALLY&kind=cipher", "protocol=TLS&coalition=ALLY&scope=moon"],
+)  # fmt: skip
+def test_bad_questions_are_a_400_never_a_500(login: Login, planner: User, world: None, query: str) -> None:
+    assert login(planner).get(f"/common-ground/?{query}").status_code == 400
+    assert login(planner).get(f"/common-ground/export.csv?{query}").status_code == 400
+    api = client_for(planner).get(f"/api/v1/reports/common-ground/?{query}")
+    assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"
+
+
+def test_anonymous_callers_are_refused(client: Client, world: None) -> None:
+    assert client.get(f"/common-ground/?{QUERY}").status_code == 302
+    assert client_for(None).get(f"/api/v1/reports/common-ground/?{QUERY}").status_code == 401
+
+
+def test_queries_are_pinned(login: Login, planner: User, world: None, django_assert_num_queries) -> None:
+    client = login(planner)
+    # session, user, coalition and protocol (form), snapshot (11: memberships, nations, coalitions,
+    # positions, approvals, milestones, algorithms, parameter sets, protocols, work item algorithms, statuses,
+    # work items), the user's clearance, mechanisms with their parameter sets and work items (3), their
+    # status history, the header's liaison nations and nation, the form's coalition and protocol selects
+    with django_assert_num_queries(25):
+        assert client.get(f"/common-ground/?{QUERY}").status_code == 200
