@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.accounts.permissions import ensure_can_curate_catalogue
+from apps.accounts.permissions import ensure_can_administer_clearance, ensure_can_curate_catalogue
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
+from apps.core.exceptions import InvalidInput
 from apps.core.services import upsert
 from apps.gaps.services import request_recompute
 from apps.nations.models import Coalition, Membership, Nation, NationKind
@@ -44,11 +45,15 @@ def membership_set(
     joined: PartialDate | None = None,
     left: PartialDate | None = None,
     actor: User | None,
+    reason: str = "",
 ) -> Membership:
     """Record that ``nation`` belongs to ``coalition`` (since ``joined``, where known), or belonged until
-    ``left`` (its last day as a member)."""
-    ensure_can_curate_catalogue(actor)
-    attribute(actor=actor, reason=f"membership {nation.code} in {coalition.code}")
+    ``left`` (its last day as a member). Memberships are what clearance is computed from: only
+    administrators change them, and a person says why (kept with the change in the audit trail)."""
+    ensure_can_administer_clearance(actor)
+    if actor is not None and not reason.strip():
+        raise InvalidInput("Say why the membership changes.", errors={"reason": ["Say why the membership changes."]})
+    attribute(actor=actor, reason=f"membership {nation.code} in {coalition.code}: {reason.strip()}".rstrip(": "))
     values = {
         "joined_on": joined.value if joined else None,
         "joined_precision": joined.precision if joined else DatePrecision.DAY,
