@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Self
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from apps.core.models import TimeStamped, choices_check
 from apps.nations.models import Coalition, Membership, Nation
@@ -204,6 +205,31 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class GapRunQuerySet(models.QuerySet["GapRun"]):
+    def with_counts_seen_by(self, user: User) -> Self:
+        """Each run's findings opened, updated and resolved (``seen_opened`` …) counting only the findings
+        ``user`` may see: the stored totals would reveal how many hidden findings a run touched."""
+        if user.sees_everything:
+            return self.annotate(
+                seen_opened=F("findings_opened"),
+                seen_updated=F("findings_updated"),
+                seen_resolved=F("findings_resolved"),
+            )
+        events = FindingEvent.objects.filter(
+            run=OuterRef("pk"), finding__in=Finding.objects.visible_to(user).values("pk")
+        ).order_by()
+
+        def count(*kinds: str) -> Coalesce:
+            counted = events.filter(kind__in=kinds).values("run").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(counted), 0)
+
+        return self.annotate(
+            seen_opened=count(FindingEventKind.OPENED, FindingEventKind.REOPENED),
+            seen_updated=count(FindingEventKind.UPDATED),
+            seen_resolved=count(FindingEventKind.RESOLVED),
+        )
+
+
 class GapRun(models.Model):
     """One evaluation of the gap rules: what triggered it, its progress while running, what it found."""
 
@@ -222,6 +248,8 @@ class GapRun(models.Model):
     findings_updated = models.PositiveIntegerField(default=0)
     findings_resolved = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+
+    objects = GapRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
