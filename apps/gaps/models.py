@@ -56,18 +56,19 @@ class FindingStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+def cleared_for(user: User) -> Q:
+    """Rows whose ``required_clearances`` ``user`` holds (callers skip it for those who see everything)."""
+    # "= '{}' OR <@" means the same as "<@" alone, but PostgreSQL has no statistics to estimate "<@" by
+    # and guesses 0.5 % of rows: it then joins and sorts the whole table before a LIMIT. The equality
+    # is estimated from real statistics, so a page of findings stays an index scan.
+    return Q(required_clearances=[]) | Q(required_clearances__contained_by=sorted(user.cleared_coalition_ids()))
+
+
 class FindingQuerySet(models.QuerySet["Finding"]):
     def visible_to(self, user: User) -> Self:
         """Findings every evidence record of which ``user`` may see (``required_clearances`` lists the
         coalitions of the restricted records behind it)."""
-        if user.sees_everything:
-            return self
-        # "= '{}' OR <@" means the same as "<@" alone, but PostgreSQL has no statistics to estimate "<@" by
-        # and guesses 0.5 % of rows: it then joins and sorts the whole table before a LIMIT. The equality
-        # is estimated from real statistics, so a page of findings stays an index scan.
-        return self.filter(
-            Q(required_clearances=[]) | Q(required_clearances__contained_by=sorted(user.cleared_coalition_ids()))
-        )
+        return self if user.sees_everything else self.filter(cleared_for(user))
 
     def unresolved(self) -> Self:
         """Findings whose gap still exists: open, acknowledged or waived (a waiver accepts a gap for a
@@ -128,6 +129,12 @@ class Finding(TimeStamped):
     fingerprint = models.CharField(max_length=64, help_text="Hash of the computed content; changes mean 'updated'.")
     status = models.CharField(max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN)
     triage_reason = models.TextField(blank=True)
+    triage_clearances = ArrayField(
+        models.BigIntegerField(),
+        default=list,
+        blank=True,
+        help_text="The finding's clearances when the triage reason was written.",
+    )
     waiver_expires_on = models.DateField(null=True, blank=True)
     first_seen_at = models.DateTimeField()
     last_seen_at = models.DateTimeField()
@@ -171,8 +178,16 @@ class FindingEventKind(models.TextChoices):
     REOPENED = "reopened", "Reopened"
 
 
+class FindingEventQuerySet(models.QuerySet["FindingEvent"]):
+    def visible_to(self, user: User) -> Self:
+        """Events written under clearances ``user`` holds: a note or change recorded while the finding was
+        restricted stays restricted after the finding's own clearance loosens."""
+        return self if user.sees_everything else self.filter(cleared_for(user))
+
+
 class FindingEvent(models.Model):
-    """One step in a finding's lifecycle: who (or which run), when, why, and what changed."""
+    """One step in a finding's lifecycle: who (or which run), when, why, and what changed, with the
+    clearances that applied when it was written (the union of before and after for a change)."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=FindingEventKind.choices)
@@ -183,6 +198,9 @@ class FindingEvent(models.Model):
     to_status = models.CharField(max_length=12, blank=True)
     reason = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    required_clearances = ArrayField(models.BigIntegerField(), default=list, blank=True)
+
+    objects = FindingEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["finding_id", "at", "id"]
@@ -215,9 +233,7 @@ class GapRunQuerySet(models.QuerySet["GapRun"]):
                 seen_updated=F("findings_updated"),
                 seen_resolved=F("findings_resolved"),
             )
-        events = FindingEvent.objects.filter(
-            run=OuterRef("pk"), finding__in=Finding.objects.visible_to(user).values("pk")
-        ).order_by()
+        events = FindingEvent.objects.visible_to(user).filter(run=OuterRef("pk")).order_by()
 
         def count(*kinds: str) -> Coalesce:
             counted = events.filter(kind__in=kinds).values("run").annotate(n=Count("pk")).values("n")

@@ -74,9 +74,10 @@ def finding_for(*, user: User, pk: int) -> Finding | None:
     )
 
 
-def finding_events(finding: Finding) -> QuerySet[FindingEvent]:
-    """A finding's lifecycle, oldest first, with who did each step."""
-    return finding.events.select_related("actor").order_by("at", "id")
+def finding_events(*, user: User, finding: Finding) -> QuerySet[FindingEvent]:
+    """A finding's lifecycle as ``user`` may see it (each event under the clearances it was written
+    with), oldest first, with who did each step."""
+    return finding.events.visible_to(user).select_related("actor").order_by("at", "id")
 
 
 def open_findings_for_nation(*, user: User, nation_id: int) -> QuerySet[Finding]:

@@ -26,7 +26,9 @@ def _run(*touched: tuple[Finding, str]) -> GapRun:
         findings_updated=kinds.count(FindingEventKind.UPDATED),
         findings_resolved=kinds.count(FindingEventKind.RESOLVED),
     )
-    FindingEvent.objects.bulk_create(FindingEvent(finding=f, kind=k, run=run) for f, k in touched)
+    FindingEvent.objects.bulk_create(
+        FindingEvent(finding=f, kind=k, run=run, required_clearances=f.required_clearances) for f, k in touched
+    )
     return run
 
 

@@ -104,7 +104,7 @@ def finding_waive_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def _detail_context(request: AuthedRequest, finding: Any, **forms: Any) -> dict[str, Any]:
     return {
         "finding": finding,
-        "events": list(finding_events(finding)),
+        "events": list(finding_events(user=request.user, finding=finding)),
         "can_triage": may_triage(request.user),
         "acknowledge_form": forms.get("acknowledge_form") or AcknowledgeForm(prefix="acknowledge"),
         "waive_form": forms.get("waive_form") or WaiveForm(prefix="waive"),
