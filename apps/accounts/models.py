@@ -36,6 +36,13 @@ class User(AbstractUser):
     def sees_everything(self) -> bool:
         return self.is_superuser or self.role == Role.ADMINISTRATOR
 
+    @property
+    def may_hold_token(self) -> bool:
+        """A token acts as its owner narrowed by its scopes; an owner who sees everything would make it
+        bypass releasability, so such an owner's tokens are refused (checked on every request, so a
+        promotion takes effect at once)."""
+        return self.is_active and not self.sees_everything
+
     def cleared_coalition_ids(self, day: date | None = None) -> frozenset[int]:
         """Coalitions whose restricted records this user may see: those their nation belongs to on ``day``.
         Cached on the instance, since every read path asks."""

@@ -22,6 +22,14 @@ def ensure_can_curate_catalogue(actor: User | None) -> None:
     raise NotPermitted("Only standards analysts may change the algorithm and standards catalogues.")
 
 
+def ensure_can_administer_clearance(actor: User | None) -> None:
+    """Coalition memberships decide what every user of a nation is cleared to see, so only administrators
+    change them (a standards analyst curating catalogues must not be able to clear themselves)."""
+    if actor is None or actor.sees_everything:
+        return
+    raise NotPermitted("Only administrators may change coalition memberships.")
+
+
 def ensure_can_triage(actor: User | None) -> None:
     """Acknowledging, waiving and recomputing gaps is the planners' work."""
     if actor is None or actor.sees_everything or actor.role == Role.PLANNER:

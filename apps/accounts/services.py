@@ -51,7 +51,7 @@ def token_issue(
         errors["scopes"] = [f"Choose scopes among {', '.join(TokenScope.values)}."]
     if expires_at <= timezone.now():
         errors["expires_at"] = ["The expiry must be in the future."]
-    if user.sees_everything:
+    if not user.may_hold_token:
         errors["user"] = ["A token may not act as an administrator: it would bypass releasability."]
     if TokenScope.WRITE in scopes and not nations:
         errors["write_nations"] = ["A write token names the nations it may write for."]

@@ -32,6 +32,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.objects.select_related("user").filter(digest=token_digest(raw)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("The token is not valid.")
+        if not token.user.may_hold_token:
+            raise exceptions.AuthenticationFailed("The token's owner may no longer hold a token.")
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("The token has been revoked.")
         now = timezone.now()

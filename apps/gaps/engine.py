@@ -60,9 +60,13 @@ WRITTEN_FIELDS = [
     "resolved_at",
     "last_seen_at",
     "triage_reason",
+    "triage_clearances",
     "waiver_expires_on",
     "updated_at",
 ]
+#: Shown in place of a triage reason written while the finding needed clearances it no longer needs; the
+#: reason itself stays in the finding's history, visible to those cleared for it.
+RESTRICTED_TRIAGE_REASON = "Triaged while this gap was restricted; the reason is in its history."
 #: What an "updated" or "reopened" event records, before and after: every computed field but those the key
 #: already names (a finding's rule, nations and protocol never change), so no update goes unexplained.
 TRACKED_CHANGES = [
@@ -193,6 +197,9 @@ def _apply(finding: Finding, draft: FindingDraft, fingerprint: str) -> dict[str,
     for name in COMPUTED_FIELDS:
         setattr(finding, name, getattr(draft, name))
     finding.fingerprint = fingerprint
+    if finding.triage_reason and not set(finding.triage_clearances) <= set(draft.required_clearances):
+        # The finding is now shown to users the reason was not written for.
+        finding.triage_reason, finding.triage_clearances = RESTRICTED_TRIAGE_REASON, list(draft.required_clearances)
     return changes
 
 
@@ -229,16 +236,17 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
     for finding in locked:
         if finding.pk in touched:
             draft, fingerprint = touched[finding.pk]
+            before = list(finding.required_clearances)
             if finding.status == FindingStatus.RESOLVED:
                 changes = _apply(finding, draft, fingerprint)
                 finding.status, finding.resolved_at, finding.last_seen_at = FindingStatus.OPEN, None, now
-                finding.triage_reason, finding.waiver_expires_on = "", None
-                events.append(_event(finding, FindingEventKind.REOPENED, run, FindingStatus.RESOLVED, changes))
+                finding.triage_reason, finding.triage_clearances, finding.waiver_expires_on = "", [], None
+                events.append(_event(finding, FindingEventKind.REOPENED, run, FindingStatus.RESOLVED, changes, before))
                 counts.opened += 1
             else:
                 changes = _apply(finding, draft, fingerprint)
                 finding.last_seen_at = now
-                events.append(_event(finding, FindingEventKind.UPDATED, run, finding.status, changes))
+                events.append(_event(finding, FindingEventKind.UPDATED, run, finding.status, changes, before))
                 counts.updated += 1
         elif finding.status != FindingStatus.RESOLVED:
             events.append(
@@ -249,6 +257,7 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
                     from_status=finding.status,
                     to_status=FindingStatus.RESOLVED,
                     reason="The data no longer produces this gap.",
+                    required_clearances=finding.required_clearances,
                 )
             )
             finding.status, finding.resolved_at = FindingStatus.RESOLVED, now
@@ -263,7 +272,13 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
         _apply(finding, draft, draft.fingerprint())
         created.append(finding)
         events.append(
-            FindingEvent(finding=finding, kind=FindingEventKind.OPENED, run=run, to_status=FindingStatus.OPEN)
+            FindingEvent(
+                finding=finding,
+                kind=FindingEventKind.OPENED,
+                run=run,
+                to_status=FindingStatus.OPEN,
+                required_clearances=finding.required_clearances,
+            )
         )
     counts.opened += len(created)
     Finding.objects.bulk_create(created, batch_size=2000)
@@ -297,8 +312,12 @@ def _bulk_update(findings: list[Finding], names: list[str]) -> None:
             cursor.execute(sql, [json.dumps(rows, cls=DjangoJSONEncoder)])
 
 
-def _event(finding: Finding, kind: str, run: GapRun, from_status: str, changes: dict[str, list[Any]]) -> FindingEvent:
+def _event(
+    finding: Finding, kind: str, run: GapRun, from_status: str, changes: dict[str, list[Any]], before: list[int]
+) -> FindingEvent:
+    """An event for a change: ``changes`` carry the old values, so it needs the clearances of both sides."""
     return FindingEvent(
+        required_clearances=sorted({*before, *finding.required_clearances}),
         finding=finding,
         kind=kind,
         run=run,
@@ -323,6 +342,7 @@ def _lapse_waivers(run: GapRun, as_of: date, now: Any) -> int:
             from_status=FindingStatus.WAIVED,
             to_status=FindingStatus.OPEN,
             reason=f"The waiver expired on {f.waiver_expires_on}.",
+            required_clearances=f.required_clearances,
         )
         for f in lapsed
     )

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Self
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from apps.core.models import TimeStamped, choices_check
 from apps.nations.models import Coalition, Membership, Nation
@@ -55,18 +56,19 @@ class FindingStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+def cleared_for(user: User) -> Q:
+    """Rows whose ``required_clearances`` ``user`` holds (callers skip it for those who see everything)."""
+    # "= '{}' OR <@" means the same as "<@" alone, but PostgreSQL has no statistics to estimate "<@" by
+    # and guesses 0.5 % of rows: it then joins and sorts the whole table before a LIMIT. The equality
+    # is estimated from real statistics, so a page of findings stays an index scan.
+    return Q(required_clearances=[]) | Q(required_clearances__contained_by=sorted(user.cleared_coalition_ids()))
+
+
 class FindingQuerySet(models.QuerySet["Finding"]):
     def visible_to(self, user: User) -> Self:
         """Findings every evidence record of which ``user`` may see (``required_clearances`` lists the
         coalitions of the restricted records behind it)."""
-        if user.sees_everything:
-            return self
-        # "= '{}' OR <@" means the same as "<@" alone, but PostgreSQL has no statistics to estimate "<@" by
-        # and guesses 0.5 % of rows: it then joins and sorts the whole table before a LIMIT. The equality
-        # is estimated from real statistics, so a page of findings stays an index scan.
-        return self.filter(
-            Q(required_clearances=[]) | Q(required_clearances__contained_by=sorted(user.cleared_coalition_ids()))
-        )
+        return self if user.sees_everything else self.filter(cleared_for(user))
 
     def unresolved(self) -> Self:
         """Findings whose gap still exists: open, acknowledged or waived (a waiver accepts a gap for a
@@ -127,6 +129,12 @@ class Finding(TimeStamped):
     fingerprint = models.CharField(max_length=64, help_text="Hash of the computed content; changes mean 'updated'.")
     status = models.CharField(max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN)
     triage_reason = models.TextField(blank=True)
+    triage_clearances = ArrayField(
+        models.BigIntegerField(),
+        default=list,
+        blank=True,
+        help_text="The finding's clearances when the triage reason was written.",
+    )
     waiver_expires_on = models.DateField(null=True, blank=True)
     first_seen_at = models.DateTimeField()
     last_seen_at = models.DateTimeField()
@@ -170,8 +178,16 @@ class FindingEventKind(models.TextChoices):
     REOPENED = "reopened", "Reopened"
 
 
+class FindingEventQuerySet(models.QuerySet["FindingEvent"]):
+    def visible_to(self, user: User) -> Self:
+        """Events written under clearances ``user`` holds: a note or change recorded while the finding was
+        restricted stays restricted after the finding's own clearance loosens."""
+        return self if user.sees_everything else self.filter(cleared_for(user))
+
+
 class FindingEvent(models.Model):
-    """One step in a finding's lifecycle: who (or which run), when, why, and what changed."""
+    """One step in a finding's lifecycle: who (or which run), when, why, and what changed, with the
+    clearances that applied when it was written (the union of before and after for a change)."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=FindingEventKind.choices)
@@ -182,6 +198,9 @@ class FindingEvent(models.Model):
     to_status = models.CharField(max_length=12, blank=True)
     reason = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    required_clearances = ArrayField(models.BigIntegerField(), default=list, blank=True)
+
+    objects = FindingEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["finding_id", "at", "id"]
@@ -205,6 +224,29 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class GapRunQuerySet(models.QuerySet["GapRun"]):
+    def with_counts_seen_by(self, user: User) -> Self:
+        """Each run's findings opened, updated and resolved (``seen_opened`` …) counting only the findings
+        ``user`` may see: the stored totals would reveal how many hidden findings a run touched."""
+        if user.sees_everything:
+            return self.annotate(
+                seen_opened=F("findings_opened"),
+                seen_updated=F("findings_updated"),
+                seen_resolved=F("findings_resolved"),
+            )
+        events = FindingEvent.objects.visible_to(user).filter(run=OuterRef("pk")).order_by()
+
+        def count(*kinds: str) -> Coalesce:
+            counted = events.filter(kind__in=kinds).values("run").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(counted), 0)
+
+        return self.annotate(
+            seen_opened=count(FindingEventKind.OPENED, FindingEventKind.REOPENED),
+            seen_updated=count(FindingEventKind.UPDATED),
+            seen_resolved=count(FindingEventKind.RESOLVED),
+        )
+
+
 class GapRun(models.Model):
     """One evaluation of the gap rules: what triggered it, its progress while running, what it found."""
 
@@ -223,6 +265,8 @@ class GapRun(models.Model):
     findings_updated = models.PositiveIntegerField(default=0)
     findings_resolved = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+
+    objects = GapRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -66,8 +66,10 @@ def finding_acknowledge(*, finding: Finding, actor: User | None, reason: str = "
         raise Conflict("This gap is resolved; there is nothing to acknowledge.")
     previous = finding.status
     finding.status, finding.triage_reason, finding.waiver_expires_on = FindingStatus.ACKNOWLEDGED, reason.strip(), None
-    finding.save(update_fields=["status", "triage_reason", "waiver_expires_on", "updated_at"])
+    finding.triage_clearances = finding.required_clearances
+    finding.save(update_fields=["status", "triage_reason", "triage_clearances", "waiver_expires_on", "updated_at"])
     FindingEvent.objects.create(
+        required_clearances=finding.required_clearances,
         finding=finding,
         kind=FindingEventKind.ACKNOWLEDGED,
         actor=actor,
@@ -95,8 +97,10 @@ def finding_waive(*, finding: Finding, actor: User | None, reason: str, expires_
         raise Conflict("This gap is resolved; there is nothing to waive.")
     previous = finding.status
     finding.status, finding.triage_reason, finding.waiver_expires_on = FindingStatus.WAIVED, reason.strip(), expires_on
-    finding.save(update_fields=["status", "triage_reason", "waiver_expires_on", "updated_at"])
+    finding.triage_clearances = finding.required_clearances
+    finding.save(update_fields=["status", "triage_reason", "triage_clearances", "waiver_expires_on", "updated_at"])
     FindingEvent.objects.create(
+        required_clearances=finding.required_clearances,
         finding=finding,
         kind=FindingEventKind.WAIVED,
         actor=actor,

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.utils import timezone
@@ -22,6 +23,32 @@ from apps.standards.models import Protocol, WorkItem, WorkItemStatus
 #: Texts of work items that describe a framework or "any algorithm" rather than one algorithm's use: the
 #: free-text matcher links the algorithms they name as examples, but they standardise none of them.
 GENERIC_WORK_PREFIXES = ("framework", "any ", "any(", "generic", "n/a")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One record a finding is derived from: its evidence entry and the releasability it carries. A rule
+    builds a finding from the citations of every record it read, so the evidence and the clearances the
+    finding requires are the same list."""
+
+    model: str
+    id: int | None
+    label: str
+    releasability_id: int | None = None
+
+    def evidence(self) -> dict[str, object]:
+        return {"model": self.model, "id": self.id, "label": self.label}
+
+
+class Record:
+    """A row a rule may cite. Rows of the global catalogues (work items) are public."""
+
+    MODEL: ClassVar[str]
+    id: int | None
+    releasability_id: int | None = None
+
+    def cite(self, label: str) -> Citation:
+        return Citation(self.MODEL, self.id, label, self.releasability_id)
 
 
 @dataclass(frozen=True)
@@ -40,8 +67,10 @@ class CoalitionRow:
 
 
 @dataclass(frozen=True)
-class PositionRow:
+class PositionRow(Record):
     """A position in force. ``id`` is None for a draft that is not saved (previews)."""
+
+    MODEL: ClassVar[str] = "positions.position"
 
     id: int | None
     nation_id: int
@@ -54,8 +83,8 @@ class PositionRow:
     source_published_on: date | None = None
     declared_on: date | None = None
 
-    def evidence(self, code: str) -> dict[str, object]:
-        return {"model": "positions.position", "id": self.id, "label": f"{code} position ({self.scope})"}
+    def cited(self, code: str) -> Citation:
+        return self.cite(f"{code} position ({self.scope})")
 
 
 @dataclass(frozen=True)
@@ -79,7 +108,9 @@ class ParameterSetRow:
 
 
 @dataclass(frozen=True)
-class ApprovalRow:
+class ApprovalRow(Record):
+    MODEL: ClassVar[str] = "positions.approval"
+
     id: int
     nation_id: int
     algorithm_id: int
@@ -91,7 +122,9 @@ class ApprovalRow:
 
 
 @dataclass(frozen=True)
-class MilestoneRow:
+class MilestoneRow(Record):
+    MODEL: ClassVar[str] = "positions.milestone"
+
     id: int
     nation_id: int
     kind: str
@@ -99,6 +132,9 @@ class MilestoneRow:
     title: str = ""
     scope: str = Scope.ALL
     releasability_id: int | None = None
+
+    def cited(self, code: str) -> Citation:
+        return self.cite(f"{code}: {self.title} ({self.target_on})")
 
 
 @dataclass(frozen=True)
@@ -108,8 +144,10 @@ class ProtocolRow:
 
 
 @dataclass(frozen=True)
-class WorkItemRow:
+class WorkItemRow(Record):
     """A standards work item with its lifecycle stage on the snapshot date (blank: no status yet)."""
+
+    MODEL: ClassVar[str] = "standards.workitem"
 
     id: int
     identifier: str

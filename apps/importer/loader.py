@@ -195,6 +195,7 @@ class _Loader:
                         nation=nation,
                         joined=date_row.date("joined") if date_row else None,
                         actor=self.actor,
+                        reason="reference data",
                     )
         for (group, code), row in joined.items():
             raise row.error("code", f"{code} is not listed as a member of {group} in national_positions.csv")

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -41,8 +42,19 @@ class CoalitionAdmin(ServiceAdmin):
         )
 
 
+class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
+    reason = forms.CharField(
+        max_length=200, help_text="Why the membership (and so every member's clearance) changes; kept in the audit."
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["coalition", "nation", "joined_on", "joined_precision", "left_on", "left_precision"]
+
+
 @admin.register(Membership)
 class MembershipAdmin(ServiceAdmin):
+    form = MembershipForm
     list_display = ["coalition", "nation", "joined_on", "joined_precision", "left_on", "left_precision"]
     list_filter = ["coalition"]
     search_fields = ["nation__code", "nation__name"]
@@ -55,4 +67,5 @@ class MembershipAdmin(ServiceAdmin):
             joined=obj.joined,
             left=obj.left,
             actor=actor_of(request),
+            reason=form.cleaned_data["reason"],
         )

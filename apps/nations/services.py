@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.accounts.permissions import ensure_can_curate_catalogue
+from apps.accounts.permissions import ensure_can_administer_clearance, ensure_can_curate_catalogue
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import InvalidInput
@@ -45,11 +45,15 @@ def membership_set(
     joined: PartialDate | None = None,
     left: PartialDate | None = None,
     actor: User | None,
+    reason: str = "",
 ) -> Membership:
     """Record that ``nation`` belongs to ``coalition`` (since ``joined``, where known), or belonged until
-    ``left`` (its last day as a member)."""
-    ensure_can_curate_catalogue(actor)
-    attribute(actor=actor, reason=f"membership {nation.code} in {coalition.code}")
+    ``left`` (its last day as a member). Memberships are what clearance is computed from: only
+    administrators change them, and a person says why (kept with the change in the audit trail)."""
+    ensure_can_administer_clearance(actor)
+    if actor is not None and not reason.strip():
+        raise InvalidInput("Say why the membership changes.", errors={"reason": ["Say why the membership changes."]})
+    attribute(actor=actor, reason=f"membership {nation.code} in {coalition.code}: {reason.strip()}".rstrip(": "))
     if joined and left and left.value <= joined.value:
         message = f"the membership cannot end ({left}) before or as it begins ({joined})"
         raise InvalidInput(message, errors={"left_on": [message]})

@@ -211,6 +211,6 @@ def position_preview(*, user: User, nation: Nation, fields: dict[str, Any], sour
     preview = preview_position(nation=nation, actor=user, source=source, **fields)
     if not user.sees_everything:
         cleared = user.cleared_coalition_ids()
-        preview.opened = [d for d in preview.opened if cleared.issuperset(d.required_clearances)]
+        preview.opened = [d for d in preview.opened if d.visible_with(cleared)]
     result.gaps = preview
     return result

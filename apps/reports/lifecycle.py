@@ -52,7 +52,7 @@ def finding_lifecycle(*, user: User, finding: Finding) -> list[LifecycleStep]:
     what. Walking back from the finding's clearance, a value computed while the finding needed a clearance
     the user lacks is withheld, so an earlier version cannot show what its restricted records said. One
     query, two when a step changed the clearance (the coalitions' codes)."""
-    events = list(finding.events.select_related("actor").order_by("at", "id"))
+    events = list(finding.events.visible_to(user).select_related("actor").order_by("at", "id"))
     clearance_changes = [e.changes["required_clearances"] for e in events if "required_clearances" in e.changes]
     named = {pk for pair in clearance_changes for side in pair for pk in side or []}
     coalitions = dict(Coalition.objects.filter(pk__in=named).values_list("pk", "code")) if named else {}

@@ -170,7 +170,8 @@ LISTS: dict[str, tuple[str, Callable[..., None], int]] = {
     "findings": ("/api/v1/findings/?coalition=ALLY", findings, AUTH + FILTER + CLEARANCE + CURSOR),
     # + the work item itself
     "work item statuses": ("/api/v1/work-items/{item}/statuses/", statuses, AUTH + 1 + CURSOR),
-    "gap runs": ("/api/v1/gap-runs/", gap_runs, AUTH + PAGE),
+    # run statistics count only the findings the caller may see: their clearance is looked up once
+    "gap runs": ("/api/v1/gap-runs/", gap_runs, AUTH + CLEARANCE + PAGE),
 }
 
 

@@ -115,6 +115,23 @@ def test_a_token_never_acts_as_an_administrator(administrator: User) -> None:
         )
 
 
+@pytest.mark.parametrize("promotion", [{"role": "administrator"}, {"is_superuser": True}])
+def test_a_token_is_refused_once_its_owner_sees_everything(read_token: IssuedToken, promotion: dict) -> None:
+    client = client_for(read_token)
+    assert client.get("/api/v1/nations/").status_code == 200
+    User.objects.filter(pk=read_token.token.user_id).update(**promotion)
+    response = client.get("/api/v1/nations/")
+    assert response.status_code == 401 and "may no longer hold a token" in response.json()["detail"]
+
+
+def test_a_token_acts_with_its_owners_current_clearance(read_token: IssuedToken, nation_a: Nation, ally) -> None:  # type: ignore[no-untyped-def]
+    hidden = make_finding(nation_a, None, required_clearances=[ally.pk], object="hidden")
+    client = client_for(read_token)
+    assert client.get(f"/api/v1/findings/{hidden.pk}/").status_code == 200
+    User.objects.filter(pk=read_token.token.user_id).update(nation=None)
+    assert client.get(f"/api/v1/findings/{hidden.pk}/").status_code == 404
+
+
 def test_management_command_prints_the_secret_once(system_a: User, nation_a: Nation) -> None:
     out = StringIO()
     call_command(

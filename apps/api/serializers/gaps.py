@@ -74,6 +74,12 @@ def finding_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 class GapRunOutput(serializers.ModelSerializer):
+    """Run statistics as the caller may see them (``GapRunQuerySet.with_counts_seen_by``)."""
+
+    findings_opened = serializers.IntegerField(source="seen_opened", read_only=True)
+    findings_updated = serializers.IntegerField(source="seen_updated", read_only=True)
+    findings_resolved = serializers.IntegerField(source="seen_resolved", read_only=True)
+
     class Meta:
         model = GapRun
         fields = (

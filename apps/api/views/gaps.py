@@ -82,10 +82,15 @@ class GapRunViewSet(ReadOnlyApiViewSet):
     ordering_fields = ("created_at",)
     write_scope = TokenScope.TRIAGE
 
+    def get_queryset(self) -> models.QuerySet[GapRun]:
+        return super().get_queryset().with_counts_seen_by(self.actor)  # type: ignore[attr-defined]
+
     @extend_schema(request=None, responses={202: s.GapRunOutput})
     def create(self, request: Request) -> Response:
         """Recompute now: queue a full run and answer with it, to poll its progress."""
-        return idempotent_create(
-            request,
-            lambda: self.respond(recompute_now(actor=self.actor), s.GapRunOutput, status.HTTP_202_ACCEPTED),
-        )
+
+        def queue() -> Response:
+            run = recompute_now(actor=self.actor)
+            return self.respond(self.get_queryset().get(pk=run.pk), s.GapRunOutput, status.HTTP_202_ACCEPTED)
+
+        return idempotent_create(request, queue)

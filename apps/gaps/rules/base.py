@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from apps.gaps.models import Rule, Severity
-from apps.gaps.snapshot import CoalitionRow, Snapshot
+from apps.gaps.snapshot import Citation, CoalitionRow, Snapshot
 
 DEADLINE = date(2035, 12, 31)
 
@@ -50,6 +50,10 @@ class FindingDraft:
     shared_coalitions: list[str] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     required_clearances: list[int] = field(default_factory=list)
+
+    def visible_with(self, cleared: frozenset[int]) -> bool:
+        """Whether a user cleared for the coalitions ``cleared`` may see this finding."""
+        return set(self.required_clearances) <= cleared
 
     def fingerprint(self) -> str:
         """A hash of everything computed (a plain tuple of the fields: ``asdict`` deep-copies, too slow)."""
@@ -105,9 +109,9 @@ def defence_bonus(shared: Iterable[CoalitionRow]) -> int:
     return 15 if any(c.is_defence for c in shared) else 0
 
 
-def clearances(*releasability_ids: int | None) -> list[int]:
+def clearances(cites: Iterable[Citation]) -> list[int]:
     """Coalitions a user must belong to for every restricted record behind a finding."""
-    return sorted({r for r in releasability_ids if r is not None})
+    return sorted({c.releasability_id for c in cites if c.releasability_id is not None})
 
 
 def pair_key(rule: Rule, snapshot: Snapshot, a: int, b: int, obj: str = "") -> str:
@@ -123,13 +127,17 @@ def draft(
     score: int,
     title: str,
     explanation: str,
-    evidence: list[dict[str, object]],
-    releasabilities: Iterable[int | None] = (),
+    cites: Iterable[Citation],
     shared: list[CoalitionRow] | None = None,
     **subjects: object,
 ) -> FindingDraft:
-    """Build a draft with the severity, years left and clearances derived the same way for every rule."""
+    """Build a draft with the severity, years left and clearances derived the same way for every rule.
+
+    ``cites`` names every national record whose content reaches the finding (its title, explanation, object
+    or score): the evidence list and the required clearances are both derived from it, so a rule cannot
+    show a record it does not cite, nor cite one without requiring its clearance."""
     score = max(0, min(100, score))
+    cited = list(dict.fromkeys(cites))
     a, b = subjects.get("nation_a_id"), subjects.get("nation_b_id")
     if shared is None:
         shared = snapshot.shared_coalitions(a, b) if isinstance(a, int) and isinstance(b, int) else []
@@ -147,8 +155,8 @@ def draft(
         title=title[:300],
         explanation=explanation,
         shared_coalitions=[c.code for c in shared],
-        evidence=evidence,
-        required_clearances=clearances(*releasabilities),
+        evidence=[c.evidence() for c in cited],
+        required_clearances=clearances(cited),
         **subjects,  # type: ignore[arg-type]
     )
 

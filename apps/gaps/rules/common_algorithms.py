@@ -21,7 +21,7 @@ from apps.gaps.rules.base import (
     register,
     urgency,
 )
-from apps.gaps.snapshot import ApprovalRow, Snapshot
+from apps.gaps.snapshot import ApprovalRow, Citation, Snapshot
 from apps.positions.models import ApprovalStatus, Scope
 
 USABLE = {ApprovalStatus.APPROVED, ApprovalStatus.MANDATED, ApprovalStatus.PREFERRED, ApprovalStatus.TOLERATED}
@@ -88,7 +88,7 @@ def _evaluate(snapshot: Snapshot, subjects: Subjects, *, signature: bool) -> lis
     # Per nation (and scope) work done once, not once per pair.
     usable_cache: dict[tuple[int, str], Usable | None] = {}
     scopes_cache: dict[int, set[str]] = {}
-    text_cache: dict[tuple[int, str], tuple[str, list[dict[str, object]]]] = {}
+    text_cache: dict[tuple[int, str], tuple[str, list[Citation]]] = {}
 
     def usable(nation_id: int, scope: str) -> Usable | None:
         if (nation_id, scope) not in usable_cache:
@@ -102,17 +102,13 @@ def _evaluate(snapshot: Snapshot, subjects: Subjects, *, signature: bool) -> lis
             }
         return scopes_cache[nation_id]
 
-    def text(nation_id: int, scope: str, found: Usable) -> tuple[str, list[dict[str, object]]]:
+    def text(nation_id: int, scope: str, found: Usable) -> tuple[str, list[Citation]]:
         if (nation_id, scope) not in text_cache:
-            evidence: list[dict[str, object]] = [
-                {
-                    "model": "positions.approval",
-                    "id": x.id,
-                    "label": f"{snapshot.code(x.nation_id)} {_label(snapshot, x)}: {x.status} ({x.scope})",
-                }
+            cites = [
+                x.cite(f"{snapshot.code(x.nation_id)} {_label(snapshot, x)}: {x.status} ({x.scope})")
                 for x in found.approvals
             ]
-            text_cache[nation_id, scope] = (_describe(snapshot, found.items), evidence)
+            text_cache[nation_id, scope] = (_describe(snapshot, found.items), cites)
         return text_cache[nation_id, scope]
 
     for a, b in subjects.pairs(snapshot):
@@ -132,7 +128,7 @@ def _evaluate(snapshot: Snapshot, subjects: Subjects, *, signature: bool) -> lis
             scope_text = "all systems" if scope == Scope.ALL else Scope(scope).label.lower()
             approvals = ua.approvals + ub.approvals
             mandated = any(x.status == ApprovalStatus.MANDATED for x in approvals)
-            (text_a, evidence_a), (text_b, evidence_b) = text(a, scope, ua), text(b, scope, ub)
+            (text_a, cites_a), (text_b, cites_b) = text(a, scope, ua), text(b, scope, ub)
             found.append(
                 draft(
                     rule=rule,
@@ -146,8 +142,7 @@ def _evaluate(snapshot: Snapshot, subjects: Subjects, *, signature: bool) -> lis
                         f"post-quantum {what} parameter set at a matching security category, so a connection "
                         f"between them has no algorithm both allow. {coalition_phrase(shared)}"
                     ),
-                    evidence=evidence_a + evidence_b,
-                    releasabilities=[x.releasability_id for x in approvals],
+                    cites=cites_a + cites_b,
                     shared=shared,
                     nation_a_id=a,
                     nation_b_id=b,

@@ -40,11 +40,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                 object=obj,
                 title=f"Deadline risk: {name} ({obj})",
                 explanation=f"{text} Allies moving to post-quantum algorithms by 2035 may lose the ability to talk to it.",
-                evidence=[
-                    {"model": "positions.milestone", "id": m.id, "label": f"{code}: {m.title} ({m.target_on})"}
-                    for m in sorted(evidence, key=lambda m: (m.target_on, m.id))
-                ],
-                releasabilities=[m.releasability_id for m in evidence],
+                cites=[m.cited(code) for m in sorted(evidence, key=lambda m: (m.target_on, m.id))],
                 nation_a_id=nation,
             )
         )

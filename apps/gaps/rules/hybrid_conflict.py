@@ -53,8 +53,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                             f"{other_name} {phrase}. A connection that satisfies one breaks the other's rule, so "
                             f"the two need an agreed exception or a common profile. {coalition_phrase(shared)}"
                         ),
-                        evidence=[pr.evidence(snapshot.code(requirer)), po.evidence(snapshot.code(other))],
-                        releasabilities=[pr.releasability_id, po.releasability_id],
+                        cites=[pr.cited(snapshot.code(requirer)), po.cited(snapshot.code(other))],
                         nation_a_id=requirer,
                         nation_b_id=other,
                     )

@@ -52,8 +52,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                             f"QKD and need a post-quantum algorithm path both accept. "
                             f"{coalition_phrase(shared)}"
                         ),
-                        evidence=[pu.evidence(snapshot.code(user)), pr.evidence(snapshot.code(refuser))],
-                        releasabilities=[pu.releasability_id, pr.releasability_id],
+                        cites=[pu.cited(snapshot.code(user)), pr.cited(snapshot.code(refuser))],
                         nation_a_id=user,
                         nation_b_id=refuser,
                     )

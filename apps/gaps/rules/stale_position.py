@@ -44,8 +44,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                         f"{name}'s position{scope_text} {why}. Gaps computed from it may no longer reflect what "
                         f"{name} does; ask its liaison officer to confirm or update it."
                     ),
-                    evidence=[position.evidence(code)],
-                    releasabilities=[position.releasability_id],
+                    cites=[position.cited(code)],
                     nation_a_id=nation,
                 )
             )

@@ -47,14 +47,16 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
             needed.setdefault(approval.algorithm_id, approval)
         if not needed:
             continue
-        exclusive = min(
+        cutoff = min(
             (
-                m.target_on
+                m
                 for m in snapshot.milestones.get(nation, [])
                 if m.kind in (MilestoneKind.EXCLUSIVE_PQC, MilestoneKind.DISALLOW_CLASSICAL)
             ),
+            key=lambda m: (m.target_on, m.id),
             default=None,
         )
+        exclusive = cutoff.target_on if cutoff else None
         code = snapshot.code(nation)
         for protocol_id in sorted(work, key=lambda p: snapshot.protocols[p].code):
             missing = []
@@ -95,25 +97,14 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                         f"{best.identifier}, is at the {stage} stage ({best.status or 'no status'})."
                         f"{deadline_text} Until it is final, implementations may not interoperate."
                     ),
-                    evidence=[
+                    cites=[
+                        *(a.cite(f"{code} approves {snapshot.algorithms[a.algorithm_id].name}") for a in approvals),
+                        *([cutoff.cited(code)] if late and cutoff else []),
                         *(
-                            {
-                                "model": "positions.approval",
-                                "id": a.id,
-                                "label": f"{code} approves {snapshot.algorithms[a.algorithm_id].name}",
-                            }
-                            for a in approvals
-                        ),
-                        *(
-                            {
-                                "model": "standards.workitem",
-                                "id": w.id,
-                                "label": f"{w.identifier}: {w.status or 'no status'}",
-                            }
+                            w.cite(f"{w.identifier}: {w.status or 'no status'}")
                             for w in sorted(items.values(), key=lambda w: w.id)
                         ),
                     ],
-                    releasabilities=[a.releasability_id for a in approvals],
                     nation_a_id=nation,
                     protocol_id=protocol_id,
                 )

@@ -38,10 +38,6 @@ def _earliest(snapshot: Snapshot, nation_id: int, kinds: set[MilestoneKind]) -> 
     return min(rows, key=lambda m: (m.target_on, m.id), default=None)
 
 
-def _label(m: MilestoneRow, code: str) -> dict[str, object]:
-    return {"model": "positions.milestone", "id": m.id, "label": f"{code}: {m.title} ({m.target_on})"}
-
-
 @register(Rule.TRANSITION_WINDOW)
 def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
     found = []
@@ -73,9 +69,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                 if support
                 else "it has declared no dated step towards PQC, so it is assumed to get there by the 2035 line at the latest"
             )
-            evidence = [_label(cutoff, snapshot.code(early))] + (
-                [_label(support, snapshot.code(late))] if support else []
-            )
+            cites = [cutoff.cited(snapshot.code(early))] + ([support.cited(snapshot.code(late))] if support else [])
             found.append(
                 draft(
                     rule=Rule.TRANSITION_WINDOW,
@@ -91,8 +85,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                         f"{support_on}: {when}. For about {window_years:.1f} years no algorithm is acceptable "
                         f"to both. {coalition_phrase(shared)}"
                     ),
-                    evidence=evidence,
-                    releasabilities=[cutoff.releasability_id, support.releasability_id if support else None],
+                    cites=cites,
                     nation_a_id=early,
                     nation_b_id=late,
                 )

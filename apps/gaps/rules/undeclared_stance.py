@@ -36,8 +36,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                     + ("recorded no position at all" if position is None else f"declared nothing on {what}")
                     + ". Its allies cannot plan links with it until it says which way it will go."
                 ),
-                evidence=[position.evidence(snapshot.code(nation))] if position else [],
-                releasabilities=[position.releasability_id] if position else [],
+                cites=[position.cited(snapshot.code(nation))] if position else [],
                 nation_a_id=nation,
             )
         )

@@ -15,7 +15,7 @@ FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED)
 
 
 def run_list(request: AuthedRequest) -> HttpResponse:
-    runs = GapRun.objects.select_related("requested_by").order_by("-created_at")[:20]
+    runs = GapRun.objects.with_counts_seen_by(request.user).select_related("requested_by").order_by("-created_at")[:20]
     return render(request, "web/run_list.html", {"runs": runs, "can_triage": may_triage(request.user)})
 
 
@@ -30,7 +30,7 @@ def run_start(request: AuthedRequest) -> HttpResponse:
 
 def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The run's progress; htmx re-fetches the progress fragment every second until the run finishes."""
-    run = get_object_or_404(GapRun.objects.select_related("requested_by"), pk=pk)
+    run = get_object_or_404(GapRun.objects.with_counts_seen_by(request.user).select_related("requested_by"), pk=pk)
     context = {"run": run, "finished": run.status in FINISHED}
     template = "web/_run_progress.html" if request.headers.get("HX-Request") else "web/run_detail.html"
     return render(request, template, context)
