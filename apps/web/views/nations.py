@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -80,41 +82,32 @@ def position_new(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "web/position_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def approval_new(request: AuthedRequest, code: str) -> HttpResponse:
+def _declaration_new(
+    request: AuthedRequest, code: str, form_class: type[forms.Form], service: Callable[..., object], what: str
+) -> HttpResponse:
+    """Record an approval or a milestone (``service``) for the nation from its form and source form."""
     nation = nation_or_404(code)
     require_write(request.user, nation)
-    form, source_form = _forms(request, ApprovalForm)
+    form, source_form = _forms(request, form_class)
     if (
         request.method == "POST"
         and form.is_valid()
         and source_form.is_valid()
         and submitted(
-            form,
-            lambda: approval_set(nation=nation, actor=request.user, source=source_form.record(), **form.cleaned_data),
+            form, lambda: service(nation=nation, actor=request.user, source=source_form.record(), **form.cleaned_data)
         )
     ):
-        messages.success(request, f"Approval recorded for {nation.code}.")
+        messages.success(request, f"{what.capitalize()} recorded for {nation.code}.")
         return redirect("nation", code=nation.code)
-    context = {"nation": nation, "form": form, "source_form": source_form, "what": "approval"}
+    context = {"nation": nation, "form": form, "source_form": source_form, "what": what}
     return render(request, "web/declaration_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def approval_new(request: AuthedRequest, code: str) -> HttpResponse:
+    return _declaration_new(request, code, ApprovalForm, approval_set, "approval")
 
 
 @require_http_methods(["GET", "POST"])
 def milestone_new(request: AuthedRequest, code: str) -> HttpResponse:
-    nation = nation_or_404(code)
-    require_write(request.user, nation)
-    form, source_form = _forms(request, MilestoneForm)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and source_form.is_valid()
-        and submitted(
-            form,
-            lambda: milestone_set(nation=nation, actor=request.user, source=source_form.record(), **form.cleaned_data),
-        )
-    ):
-        messages.success(request, f"Milestone recorded for {nation.code}.")
-        return redirect("nation", code=nation.code)
-    context = {"nation": nation, "form": form, "source_form": source_form, "what": "milestone"}
-    return render(request, "web/declaration_form.html", context)
+    return _declaration_new(request, code, MilestoneForm, milestone_set, "milestone")
