@@ -227,9 +227,6 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # How old a position's newest source may be before the "stale position" rule flags it.
 PQCTRACK_STALE_AFTER_DAYS = env_int("PQCTRACK_STALE_AFTER_DAYS", 730)
-# Test-only: a gap run holds its results this long (PostgreSQL pg_sleep, inside the write transaction,
-# before commit) so the worker-killed-mid-run test can kill it at a known point. Always 0 in production.
-PQCTRACK_GAPS_TEST_PAUSE_BEFORE_COMMIT_MS = env_int("PQCTRACK_GAPS_TEST_PAUSE_BEFORE_COMMIT_MS", 0)
 
 LOGGING = {
     "version": 1,

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from apps.accounts.models import Role, User
 from apps.core.exceptions import NotPermitted
 
 
-def ensure_can_write_nation(actor: User | None, nation_id: int) -> None:
-    """Liaison officers and systems write only for their own nations. ``actor=None`` is the loader."""
-    if actor is None or actor.sees_everything:
-        return
-    if actor.role in (Role.LIAISON_OFFICER, Role.SYSTEM) and nation_id in actor.writable_nation_ids():
-        return
-    raise NotPermitted("You may record positions only for your own nation.")
+def ensure_can_write_nation(
+    actor: User | None, nation_id: int, *, token_nations: Collection[int] | None = None
+) -> None:
+    """Liaison officers and systems write only for their own nations. ``actor=None`` is the loader.
+    ``token_nations``: when the caller acts through an API token, the nations that token may write for
+    (it narrows the owner's rights, never widens them); None when no token is involved."""
+    if actor is not None and not actor.sees_everything and not _writes_for(actor, nation_id):
+        raise NotPermitted("You may record positions only for your own nation.")
+    if token_nations is not None and nation_id not in token_nations:
+        raise NotPermitted("This token may not write for that nation.")
+
+
+def _writes_for(actor: User, nation_id: int) -> bool:
+    return actor.role in (Role.LIAISON_OFFICER, Role.SYSTEM) and nation_id in actor.writable_nation_ids()
 
 
 def ensure_can_curate_catalogue(actor: User | None) -> None:

@@ -1,5 +1,6 @@
 """What a caller may do through the API before any service is asked. Role and nation rules live in the
-services (``apps.accounts.permissions``); here only the token's scopes narrow them further."""
+services (``apps.accounts.permissions``); here only the token's scopes narrow them further, and the nations a
+write token names are handed to the services, which enforce them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from rest_framework import permissions
 from rest_framework.request import Request
 
 from apps.accounts.models import ApiToken, TokenScope
-from apps.core.exceptions import NotPermitted
-from apps.nations.models import Nation
 
 
 class TokenScopes(permissions.BasePermission):
@@ -28,8 +27,9 @@ class TokenScopes(permissions.BasePermission):
         return token.has_scope(getattr(view, "write_scope", TokenScope.WRITE))
 
 
-def ensure_token_may_write_nation(request: Request, nation: Nation) -> None:
-    """A write token names the nations it may write for; its owner's own rights are checked by the service."""
+def token_write_nations(request: Request) -> frozenset[int] | None:
+    """The nations the caller's token may write for (the services enforce it), or None for a session."""
     token = request.auth
-    if isinstance(token, ApiToken) and not token.write_nations.filter(pk=nation.pk).exists():
-        raise NotPermitted(f"This token may not write for {nation.code}.")
+    if not isinstance(token, ApiToken):
+        return None
+    return frozenset(token.write_nations.values_list("id", flat=True))

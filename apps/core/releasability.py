@@ -6,6 +6,7 @@ line) is visible only to users who may see every record behind it (see ``apps.ga
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
@@ -27,6 +28,14 @@ class ReleasableQuerySet(models.QuerySet[Any]):
 def may_see_releasability(user: User, coalition_id: int | None) -> bool:
     """The same rule as ``visible_to``, for one record already in memory."""
     return coalition_id is None or user.sees_everything or coalition_id in user.cleared_coalition_ids()
+
+
+def may_see_derived(user: User | None, required_clearances: Iterable[int]) -> bool:
+    """The same rule as ``FindingQuerySet.visible_to``, for a row derived from records (a computed gap)
+    already in memory: ``user`` may see every record behind it. ``user=None`` is the system itself."""
+    if user is None or user.sees_everything:
+        return True
+    return user.cleared_coalition_ids().issuperset(required_clearances)
 
 
 class Releasable(models.Model):

@@ -182,7 +182,8 @@ def _fail_abandoned_runs(*, exclude: int) -> None:
 
 
 def _test_pause() -> None:
-    pause = settings.PQCTRACK_GAPS_TEST_PAUSE_BEFORE_COMMIT_MS
+    """Only the test settings (``pqctrack.test_settings``) define the pause; production has none."""
+    pause = getattr(settings, "PQCTRACK_GAPS_TEST_PAUSE_BEFORE_COMMIT_MS", 0)
     if pause:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(%s)", [pause / 1000])

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from apps.accounts.models import User
+from apps.core.releasability import may_see_derived
 from apps.gaps.engine import compute_gaps
 from apps.gaps.rules import FindingDraft
 
@@ -14,8 +15,4 @@ from apps.gaps.rules import FindingDraft
 def gaps_as_of(user: User, day: date, nation_ids: Iterable[int] | None = None) -> list[FindingDraft]:
     """The gaps as they stood on ``day`` (computed, not stored), limited to what ``user`` is cleared for:
     "gaps as they stood on 2025-06-01"."""
-    drafts = compute_gaps(as_of=day, nation_ids=nation_ids)
-    if user.sees_everything:
-        return drafts
-    cleared = user.cleared_coalition_ids()
-    return [d for d in drafts if set(d.required_clearances) <= cleared]
+    return [d for d in compute_gaps(as_of=day, nation_ids=nation_ids) if may_see_derived(user, d.required_clearances)]

@@ -1,19 +1,18 @@
-"""Gap services: asking for recomputes, triaging findings, running a recompute now, previewing a draft."""
+"""Gap services: asking for recomputes, triaging findings, running a recompute now. (Previewing a draft is
+in ``apps.gaps.preview``.)"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.permissions import ensure_can_triage, ensure_can_write_nation
+from apps.accounts.permissions import ensure_can_triage
 from apps.core.exceptions import Conflict, InvalidInput
-from apps.gaps.engine import evaluate
 from apps.gaps.models import (
     Finding,
     FindingEvent,
@@ -24,10 +23,6 @@ from apps.gaps.models import (
     RunStatus,
     RunTrigger,
 )
-from apps.gaps.rules import FindingDraft, Subjects
-from apps.gaps.snapshot import PositionRow, load_snapshot
-from apps.nations.models import Nation
-from apps.positions.models import HybridPolicy, PqcStance, QkdStance, Scope
 from pqctrack.celery import broker_reachable, send
 
 
@@ -42,12 +37,21 @@ def request_recompute(*, nation_ids: Iterable[int] | None, reason: str) -> None:
         RecomputeRequest.objects.bulk_create(
             RecomputeRequest(nation_id=nation_id, reason=reason[:200]) for nation_id in set(nation_ids)
         )
-    connection = transaction.get_connection()
-    if not any(callback is _dispatch_drain for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(_dispatch_drain)
+    # One message per transaction: every request registers a callback, and only the callback of the
+    # thread's latest request sends. (Django offers no public way to ask which callbacks are pending.) If
+    # that latest request was in a savepoint that rolled back, no message goes: the periodic drain, which
+    # is the guarantee, picks the surviving requests up.
+    token = object()
+    _latest.token = token
+    transaction.on_commit(lambda: _dispatch_drain(token))
 
 
-def _dispatch_drain() -> None:
+_latest = threading.local()
+
+
+def _dispatch_drain(token: object) -> None:
+    if getattr(_latest, "token", None) is not token:
+        return
     from apps.gaps.tasks import drain_recompute_requests
 
     send(drain_recompute_requests)  # when it cannot be sent, the periodic drain picks the request up
@@ -144,57 +148,3 @@ def send_waiting_runs() -> int:
                 break
             sent += 1
     return sent
-
-
-PREVIEW_FIELDS = {
-    "pqc_stance",
-    "qkd_stance",
-    "hybrid_policy",
-    "scope",
-    "releasability",
-    "source",
-    "declared",
-    "algorithms_named",
-    "note",
-}
-
-
-@dataclass
-class Preview:
-    """What declaring a position would do to a nation's gaps: drafts it would open, findings it would close."""
-
-    opened: list[FindingDraft] = field(default_factory=list)
-    closed: list[Finding] = field(default_factory=list)
-
-
-def preview_position(*, nation: Nation, actor: User | None, **position_fields: Any) -> Preview:
-    """Evaluate the rules for ``nation`` on an in-memory snapshot in which the draft position (the
-    arguments ``position_declare`` takes) is in force. Writes nothing."""
-    ensure_can_write_nation(actor, nation.pk)
-    unknown = set(position_fields) - PREVIEW_FIELDS
-    if unknown:
-        raise InvalidInput(f"Unknown position fields: {', '.join(sorted(unknown))}.")
-    source = position_fields.get("source")
-    declared = position_fields.get("declared")
-    releasability = position_fields.get("releasability")
-    draft = PositionRow(
-        id=None,
-        nation_id=nation.pk,
-        scope=position_fields.get("scope", Scope.ALL),
-        pqc_stance=position_fields.get("pqc_stance", PqcStance.UNDECLARED),
-        qkd_stance=position_fields.get("qkd_stance", QkdStance.UNDECLARED),
-        hybrid_policy=position_fields.get("hybrid_policy", HybridPolicy.UNDECLARED),
-        releasability_id=releasability.pk if releasability is not None else None,
-        source_id=source.pk if source is not None else None,
-        source_published_on=source.published_on if source is not None else None,
-        declared_on=declared.value if declared is not None else None,
-    )
-    subjects = Subjects(frozenset([nation.pk]))
-    snapshot = load_snapshot(timezone.localdate(), [nation.pk])
-    before = {d.key for d in evaluate(snapshot, subjects)}
-    after = evaluate(snapshot.with_position(draft), subjects)
-    after_keys = {d.key for d in after}
-    closed = Finding.objects.unresolved().filter(key__in=before - after_keys)
-    if actor is not None:
-        closed = closed.visible_to(actor)
-    return Preview(opened=[d for d in after if d.key not in before], closed=list(closed.order_by("key")))

@@ -82,6 +82,12 @@ class PositionRow(Record):
     source_id: int | None = None
     source_published_on: date | None = None
     declared_on: date | None = None
+    #: A draft's citation is not stored (a preview writes nothing), so it has no id; it is a source all the same.
+    cites_source: bool = False
+
+    @property
+    def sourced(self) -> bool:
+        return self.source_id is not None or self.cites_source
 
     def cited(self, code: str) -> Citation:
         return self.cite(f"{code} position ({self.scope})")

@@ -7,7 +7,7 @@ Declarations are never overwritten. A new one supersedes the one in force (``sup
 from __future__ import annotations
 
 from datetime import date
-from typing import Self
+from typing import Any, ClassVar, Self
 
 from django.db import models
 from django.db.models import Q
@@ -71,10 +71,18 @@ class MilestoneKind(models.TextChoices):
     EXCLUSIVE_PQC = "exclusive_pqc", "PQC exclusive"
 
 
-class DeclaredQuerySet(ReleasableQuerySet):
-    #: The fields that identify "the same thing declared again" for each model.
-    identity: tuple[str, ...] = ()
+#: What identifies "the same thing declared again", per model: declaring it again supersedes the one in force.
+POSITION_IDENTITY = ("nation", "scope")
+APPROVAL_IDENTITY = ("nation", "algorithm", "parameter_set", "scope")
+MILESTONE_IDENTITY = ("nation", "kind", "scope", "title")
 
+
+def one_in_force(identity: tuple[str, ...], name: str, **options: Any) -> models.UniqueConstraint:
+    """At most one declaration in force per identity, enforced by PostgreSQL (a partial unique index)."""
+    return models.UniqueConstraint(fields=list(identity), condition=Q(superseded_at__isnull=True), name=name, **options)
+
+
+class DeclaredQuerySet(ReleasableQuerySet):
     def current(self) -> Self:
         return self.filter(superseded_at__isnull=True)
 
@@ -85,16 +93,21 @@ class DeclaredQuerySet(ReleasableQuerySet):
         An undated declaration counts as in force on any day, but a dated one beats it: for a past day,
         dated evidence is the better answer. For today, use ``current()``, which follows the order the
         declarations were recorded in (the gap engine does)."""
+        # The columns, not the relations: ordering by a foreign key would join and sort by its model's ordering.
+        columns = [self.model._meta.get_field(name).attname for name in self.model.identity]
         return (
             self.filter(Q(declared_on__lte=day) | Q(declared_on__isnull=True))
-            .order_by(*self.identity, models.F("declared_on").desc(nulls_last=True), "-recorded_at", "-id")
-            .distinct(*self.identity)
+            .order_by(*columns, models.F("declared_on").desc(nulls_last=True), "-recorded_at", "-id")
+            .distinct(*columns)
         )
 
 
 class Declared(Releasable):
     """Common shape of a national declaration: who, for what scope, from which source, when declared and
     recorded, and what superseded it."""
+
+    #: The fields that identify "the same thing declared again" (one of the ``*_IDENTITY`` tuples above).
+    identity: ClassVar[tuple[str, ...]] = ()
 
     nation = models.ForeignKey("nations.Nation", on_delete=models.PROTECT, related_name="+")
     scope = models.CharField(max_length=32, choices=Scope.choices, default=Scope.ALL)
@@ -118,9 +131,9 @@ class Declared(Releasable):
     def is_current(self) -> bool:
         return self.superseded_at is None
 
-
-class PositionQuerySet(DeclaredQuerySet):
-    identity = ("nation_id", "scope")
+    def identity_values(self) -> dict[str, Any]:
+        """This declaration's identity, as the keyword arguments its service takes."""
+        return {name: getattr(self, name) for name in self.identity}
 
 
 UNDECLARED_STANCES = (PqcStance.UNDECLARED, QkdStance.UNDECLARED, HybridPolicy.UNDECLARED)
@@ -140,17 +153,14 @@ class Position(Declared):
     hybrid_policy = models.CharField(max_length=20, choices=HybridPolicy.choices, default=HybridPolicy.UNDECLARED)
     algorithms_named = models.TextField(blank=True, help_text="The algorithms as the source names them.")
 
-    objects = PositionQuerySet.as_manager()
+    identity = POSITION_IDENTITY
+    objects = DeclaredQuerySet.as_manager()
 
     class Meta:
         ordering = ["nation__code", "scope", "-declared_on", "-recorded_at"]
         indexes = [models.Index(fields=["nation", "scope", "declared_on"], name="position_as_of_idx")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["nation", "scope"],
-                condition=Q(superseded_at__isnull=True),
-                name="position_one_current",
-            ),
+            one_in_force(POSITION_IDENTITY, "position_one_current"),
             choices_check("scope", Scope, "position_scope_valid"),
             choices_check("pqc_stance", PqcStance, "position_pqc_stance_valid"),
             choices_check("qkd_stance", QkdStance, "position_qkd_stance_valid"),
@@ -171,10 +181,6 @@ class Position(Declared):
         return (self.pqc_stance, self.qkd_stance, self.hybrid_policy) == UNDECLARED_STANCES
 
 
-class ApprovalQuerySet(DeclaredQuerySet):
-    identity = ("nation_id", "algorithm_id", "parameter_set_id", "scope")
-
-
 class Approval(Declared):
     """A nation's stance on one algorithm (all its parameter sets) or on one parameter set, for a scope."""
 
@@ -185,17 +191,13 @@ class Approval(Declared):
     status = models.CharField(max_length=12, choices=ApprovalStatus.choices)
     until = models.DateField(null=True, blank=True, help_text="Last day the status holds, if the source says.")
 
-    objects = ApprovalQuerySet.as_manager()
+    identity = APPROVAL_IDENTITY
+    objects = DeclaredQuerySet.as_manager()
 
     class Meta:
         ordering = ["nation__code", "scope", "algorithm__name", "parameter_set__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["nation", "algorithm", "parameter_set", "scope"],
-                condition=Q(superseded_at__isnull=True),
-                nulls_distinct=False,
-                name="approval_one_current",
-            ),
+            one_in_force(APPROVAL_IDENTITY, "approval_one_current", nulls_distinct=False),
             choices_check("scope", Scope, "approval_scope_valid"),
             choices_check("status", ApprovalStatus, "approval_status_valid"),
             choices_check("declared_precision", DatePrecision, "approval_declared_precision_valid"),
@@ -204,10 +206,6 @@ class Approval(Declared):
     def __str__(self) -> str:
         subject = self.parameter_set.name if self.parameter_set else self.algorithm.name
         return f"{subject}: {self.status}"
-
-
-class MilestoneQuerySet(DeclaredQuerySet):
-    identity = ("nation_id", "kind", "scope", "title")
 
 
 class Milestone(Declared):
@@ -220,16 +218,13 @@ class Milestone(Declared):
     target_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     scope_text = models.CharField(max_length=300, blank=True)
 
-    objects = MilestoneQuerySet.as_manager()
+    identity = MILESTONE_IDENTITY
+    objects = DeclaredQuerySet.as_manager()
 
     class Meta:
         ordering = ["nation__code", "target_on", "kind"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["nation", "kind", "scope", "title"],
-                condition=Q(superseded_at__isnull=True),
-                name="milestone_one_current",
-            ),
+            one_in_force(MILESTONE_IDENTITY, "milestone_one_current"),
             choices_check("scope", Scope, "milestone_scope_valid"),
             choices_check("kind", MilestoneKind, "milestone_kind_valid"),
             choices_check("target_precision", DatePrecision, "milestone_target_precision_valid"),

@@ -3,6 +3,7 @@ write through these functions."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
@@ -13,7 +14,8 @@ from apps.accounts.permissions import ensure_can_write_nation
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
-from apps.core.exceptions import Conflict, InvalidInput
+from apps.core.exceptions import Conflict, InvalidInput, NotFound
+from apps.core.releasability import may_see_releasability
 from apps.core.services import validate
 from apps.gaps.services import request_recompute
 from apps.nations.models import Coalition, Nation
@@ -35,20 +37,29 @@ T = TypeVar("T", bound=Declared)
 def _declare(
     model: type[T],
     *,
-    identity: dict[str, Any],
-    values: dict[str, Any],
+    fields: dict[str, Any],
     actor: User | None,
     source: Source | None,
+    token_nations: Collection[int] | None,
+    first: bool,
 ) -> T:
-    """Record a declaration. If the one in force for the same identity says exactly the same, nothing is
-    written; otherwise the new one supersedes it and both stay."""
+    """Record a declaration (``fields``: its identity and values). If the one in force for the same identity
+    says exactly the same, nothing is written; otherwise the new one supersedes it and both stay.
+
+    The checks run in this order, so that a refusal tells a caller nothing about records it may not see:
+    the actor's authority to write for the nation, then (``first``: the caller means a first declaration)
+    a conflict with the one in force, raised only if the actor may see that one; a hidden one is
+    superseded exactly as if the caller had named it, so the answer is the same as when there is none."""
+    identity = {name: fields.pop(name) for name in model.identity}
     nation: Nation = identity["nation"]
-    ensure_can_write_nation(actor, nation.pk)
-    candidate = model(**identity, **values, source=source, recorded_by=actor)
+    ensure_can_write_nation(actor, nation.pk, token_nations=token_nations)
+    candidate = model(**identity, **fields, source=source, recorded_by=actor)
     validate(candidate, exclude=["superseded_by", "recorded_by"])
     attribute(actor=actor, source=source, reason=f"{model._meta.verbose_name} declared for {nation.code}")
     current = model._default_manager.select_for_update().filter(**identity).current().order_by("pk").first()  # type: ignore[attr-defined]
-    compared = {**values, "source": source}
+    if first and current is not None and (actor is None or may_see_releasability(actor, current.releasability_id)):
+        raise Conflict("One is already in force for this identity; update it with PUT and its ETag.")
+    compared = {**fields, "source": source}
     if current is not None and all(getattr(current, name) == value for name, value in compared.items()):
         return current
     now = timezone.now()
@@ -81,12 +92,16 @@ def position_declare(
     declared: PartialDate | None = None,
     algorithms_named: str = "",
     note: str = "",
+    token_nations: Collection[int] | None = None,
+    first: bool = False,
 ) -> Position:
-    """Declare ``nation``'s stance for ``scope``. Supersedes the position in force; never overwrites it."""
+    """Declare ``nation``'s stance for ``scope``. Supersedes the position in force; never overwrites it.
+    ``token_nations`` and ``first``: see ``_declare``."""
     return _declare(
         Position,
-        identity={"nation": nation, "scope": scope},
-        values={
+        fields={
+            "nation": nation,
+            "scope": scope,
             "pqc_stance": pqc_stance,
             "qkd_stance": qkd_stance,
             "hybrid_policy": hybrid_policy,
@@ -98,6 +113,8 @@ def position_declare(
         },
         actor=actor,
         source=source,
+        token_nations=token_nations,
+        first=first,
     )
 
 
@@ -115,14 +132,20 @@ def approval_set(
     declared: PartialDate | None = None,
     until: Any = None,
     note: str = "",
+    token_nations: Collection[int] | None = None,
+    first: bool = False,
 ) -> Approval:
-    """Record ``nation``'s stance on an algorithm (or one of its parameter sets) for ``scope``."""
+    """Record ``nation``'s stance on an algorithm (or one of its parameter sets) for ``scope``.
+    ``token_nations`` and ``first``: see ``_declare``."""
     if parameter_set is not None and parameter_set.algorithm_id != algorithm.pk:
         raise InvalidInput(f"{parameter_set.name} is not a parameter set of {algorithm.name}.", field="parameter_set")
     return _declare(
         Approval,
-        identity={"nation": nation, "algorithm": algorithm, "parameter_set": parameter_set, "scope": scope},
-        values={
+        fields={
+            "nation": nation,
+            "algorithm": algorithm,
+            "parameter_set": parameter_set,
+            "scope": scope,
             "status": status,
             "releasability": releasability,
             "declared_on": declared.value if declared else None,
@@ -132,6 +155,8 @@ def approval_set(
         },
         actor=actor,
         source=source,
+        token_nations=token_nations,
+        first=first,
     )
 
 
@@ -149,12 +174,18 @@ def milestone_set(
     releasability: Coalition | None = None,
     declared: PartialDate | None = None,
     note: str = "",
+    token_nations: Collection[int] | None = None,
+    first: bool = False,
 ) -> Milestone:
-    """Record a dated national target. The same (kind, scope, title) declared again supersedes the old."""
+    """Record a dated national target. The same (kind, scope, title) declared again supersedes the old.
+    ``token_nations`` and ``first``: see ``_declare``."""
     return _declare(
         Milestone,
-        identity={"nation": nation, "kind": kind, "scope": scope, "title": title},
-        values={
+        fields={
+            "nation": nation,
+            "kind": kind,
+            "scope": scope,
+            "title": title,
             "target_on": target.value,
             "target_precision": target.precision,
             "scope_text": scope_text,
@@ -165,13 +196,61 @@ def milestone_set(
         },
         actor=actor,
         source=source,
+        token_nations=token_nations,
+        first=first,
     )
 
 
+def _successor_values(record: Declared) -> dict[str, Any]:
+    """What a successor declared with only some fields given inherits from ``record``: everything but
+    its identity, as its service's keyword arguments."""
+    values: dict[str, Any] = {
+        "releasability": record.releasability,
+        "declared": record.declared,
+        "note": record.note,
+        "source": record.source,
+    }
+    if isinstance(record, Position):
+        for name in ("pqc_stance", "qkd_stance", "hybrid_policy", "algorithms_named"):
+            values[name] = getattr(record, name)
+    elif isinstance(record, Approval):
+        values.update(status=record.status, until=record.until)
+    elif isinstance(record, Milestone):
+        values.update(target=record.target, scope_text=record.scope_text)
+    return values
+
+
 @transaction.atomic
-def declaration_withdraw(*, record: Approval | Milestone, actor: User | None, reason: str) -> None:
+def declaration_revise(
+    *,
+    record: T,
+    actor: User | None,
+    changes: dict[str, Any],
+    inherit: bool,
+    token_nations: Collection[int] | None = None,
+) -> T:
+    """Declare the successor of ``record``, which must be the one in force: with ``changes`` alone
+    (``inherit=False``, a replacement) or with ``changes`` over what ``record`` says (``inherit=True``).
+    Checks the actor's authority, then that they may see ``record``, then that it is still in force, all
+    under the row lock."""
+    ensure_can_write_nation(actor, record.nation_id, token_nations=token_nations)
+    locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    if actor is not None and not may_see_releasability(actor, locked.releasability_id):
+        raise NotFound("No such record.")
+    if not locked.is_current:
+        raise Conflict("This record has been superseded; update the one in force.")
+    values = {**_successor_values(locked), **changes} if inherit else {"source": None, **changes}
+    declare: Any = {Position: position_declare, Approval: approval_set, Milestone: milestone_set}[type(locked)]
+    successor: T = declare(**locked.identity_values(), **values, actor=actor, token_nations=token_nations)
+    return successor
+
+
+@transaction.atomic
+def declaration_withdraw(
+    *, record: Approval | Milestone, actor: User | None, reason: str, token_nations: Collection[int] | None = None
+) -> None:
     """Withdraw an approval or milestone: it stops being current, and stays in the history."""
-    ensure_can_write_nation(actor, record.nation_id)
+    ensure_can_write_nation(actor, record.nation_id, token_nations=token_nations)
     if not reason.strip():
         raise InvalidInput("Say why the record is withdrawn.", field="reason")
     attribute(actor=actor, source=record.source, reason=reason)

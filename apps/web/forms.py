@@ -53,9 +53,18 @@ class SourceForm(forms.Form):
 
     def record(self) -> Source:
         """The source, stored (or found: sources are content-addressed)."""
+        return source_record(**self.cleaned_data)
+
+    def draft(self) -> Source:
+        """The source as an unsaved row, for a preview (which writes nothing)."""
         data = self.cleaned_data
-        return source_record(
-            authority=data["authority"], document=data["document"], url=data["url"], published=data["published"]
+        published: PartialDate = data["published"]
+        return Source(
+            authority=data["authority"].strip(),
+            document=data["document"].strip(),
+            url=data["url"].strip(),
+            published_on=published.value,
+            published_precision=published.precision,
         )
 
 

@@ -69,3 +69,14 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_one_record(officer
     retried = submit()
     assert retried.status_code == 201 and retried["Idempotent-Replayed"] == "true"
     assert Milestone.objects.filter(title="Migration complete").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_declarations_at_once_one_is_refused_none_is_superseded(officer_a: User) -> None:
+    def submit(stance: str) -> Callable[[], Response]:
+        body = {"nation": "AA", "pqc_stance": stance}
+        return lambda: client_for(officer_a).post("/api/v1/positions/", body, format="json")
+
+    responses = race(submit("evaluating"), submit("adopt_mandated"))
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    assert Position.objects.filter(nation__code="AA").count() == 1

@@ -10,7 +10,8 @@ from django.utils import timezone
 from apps.core.exceptions import Conflict, InvalidInput, NotPermitted
 from apps.gaps import engine
 from apps.gaps.models import Finding, FindingEvent, GapRun, RecomputeRequest, RunTrigger
-from apps.gaps.services import finding_acknowledge, finding_waive, preview_position, recompute_now
+from apps.gaps.preview import preview_position
+from apps.gaps.services import finding_acknowledge, finding_waive, recompute_now
 from apps.positions.models import Position
 from apps.positions.services import position_declare
 from tests.gaps.factories import UserFactory

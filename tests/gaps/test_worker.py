@@ -57,7 +57,8 @@ def celery_worker(broker: str, **env: str) -> Iterator[subprocess.Popen[bytes]]:
         [sys.executable, "-m", "celery", "-A", "pqctrack", "worker", "--pool=prefork", "--concurrency=1",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info", "-n", name],
         cwd=BASE_DIR,
-        env={**os.environ, "DATABASE_URL": database_url(connection.settings_dict), "REDIS_URL": broker, "CELERY_TASK_ALWAYS_EAGER": "false", **env},
+        env={**os.environ, "DATABASE_URL": database_url(connection.settings_dict), "REDIS_URL": broker,
+             "CELERY_TASK_ALWAYS_EAGER": "false", "DJANGO_SETTINGS_MODULE": "pqctrack.test_settings", **env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind
@@ -112,6 +114,22 @@ def test_preview_shows_differences_and_writes_nothing(login: Login, officer_a: U
     assert "<del>Recommended</del> → <ins>Required</ins>" in html
     assert 'value="publish"' in html
     assert Position.objects.filter(nation=nation_a).count() == 1
+
+
+def test_preview_sends_no_write_to_the_database_and_counts_its_citation_as_a_source(
+    login: Login, officer_a: User, nation_a: Nation
+) -> None:
+    client = login(officer_a)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/nations/AA/positions/new/", position_post(action="preview"))
+    assert response.status_code == 200 and "Gaps this would open" in response.content.decode()
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE") and "django_session" not in q["sql"]
+    ]
+    assert writes == []
+    assert "cites no source" not in response.content.decode()  # the unsaved citation is a source all the same
 
 
 def test_publish_keeps_the_dates_precision_and_supersedes(login: Login, officer_a: User, nation_a: Nation) -> None:

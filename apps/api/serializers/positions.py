@@ -131,28 +131,3 @@ class MilestoneCreateInput(MilestoneUpdateInput):
 
 class WithdrawInput(StrictInput):
     reason = serializers.CharField(max_length=500)
-
-
-def declared_values(record: Declared) -> dict[str, Any]:
-    """The update fields of an existing declaration, as an update input would give them, so a PATCH can
-    start from the record in force."""
-    values: dict[str, Any] = {
-        "releasability": record.releasability,
-        "declared": record.declared,
-        "note": record.note,
-        "source": record.source,
-    }
-    for name in (
-        "pqc_stance",
-        "qkd_stance",
-        "hybrid_policy",
-        "algorithms_named",
-        "status",
-        "until",
-        "scope_text",
-    ):
-        if hasattr(record, name):
-            values[name] = getattr(record, name)
-    if hasattr(record, "target_on"):
-        values["target"] = PartialDate(record.target_on, record.target_precision)  # type: ignore[attr-defined]
-    return values

@@ -20,13 +20,18 @@ from apps.api import filters
 from apps.api.etag import lock_for_update
 from apps.api.idempotency import idempotent_create
 from apps.api.pagination import Cursors, Pages
-from apps.api.permissions import ensure_token_may_write_nation
+from apps.api.permissions import token_write_nations
 from apps.api.serializers import positions as s
 from apps.api.serializers.gaps import AsOfInput
 from apps.api.views.base import ApiViewSet, RetrieveMixin
-from apps.core.exceptions import Conflict
 from apps.positions.models import Approval, Declared, Milestone, Position
-from apps.positions.services import approval_set, declaration_withdraw, milestone_set, position_declare
+from apps.positions.services import (
+    approval_set,
+    declaration_revise,
+    declaration_withdraw,
+    milestone_set,
+    position_declare,
+)
 from apps.sources.services import source_record
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The declarations in force on this date.")
@@ -45,7 +50,6 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
     create_input: ClassVar[type[serializers.Serializer]]
     update_input: ClassVar[type[serializers.Serializer]]
     history_output: ClassVar[type[serializers.Serializer]]
-    identity: ClassVar[tuple[str, ...]]
     related: ClassVar[tuple[str, ...]] = ("nation", "releasability", "source")
     pagination_class = Pages
     etag_enabled = True
@@ -55,7 +59,8 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
             return self.model.objects.none()  # type: ignore[attr-defined]
         return self.model.objects.visible_to(self.actor).select_related(*self.related)  # type: ignore[attr-defined]
 
-    def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
+    def declare(self, values: dict[str, Any], *, token_nations: frozenset[int] | None) -> Declared:
+        """A first declaration through the model's service (a visible one in force is a conflict)."""
         raise NotImplementedError
 
     def list(self, request: Request) -> Response:
@@ -77,26 +82,21 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
 
     def create(self, request: Request) -> Response:
         data = self.validated(self.create_input)
-        identity = {name: data.pop(name) for name in self.identity}
-
-        def create() -> Declared:
-            ensure_token_may_write_nation(request, identity["nation"])
-            if self.model.objects.current().filter(**identity).exists():  # type: ignore[attr-defined]
-                raise Conflict("One is already in force for this identity; update it with PUT and its ETag.")
-            return self.declare(identity, _source(data))
-
-        return self.create_once(request, create)
+        return self.create_once(
+            request, lambda: self.declare(_source(data), token_nations=token_write_nations(request))
+        )
 
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         data = self.validated(self.update_input, partial=partial)
         with transaction.atomic():
             record = lock_for_update(request, self.model.objects.visible_to(self.actor), pk)  # type: ignore[attr-defined]
-            if not record.is_current:
-                raise Conflict("This record has been superseded; update the one in force.")
-            ensure_token_may_write_nation(request, record.nation)
-            values = {**s.declared_values(record), **data} if partial else data
-            identity = {name: getattr(record, name) for name in self.identity}
-            successor = self.declare(identity, _source(values))
+            successor = declaration_revise(
+                record=record,
+                actor=self.actor,
+                changes=_source(data),
+                inherit=partial,
+                token_nations=token_write_nations(request),
+            )
         return self.respond(successor, self.get_serializer_class())
 
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -114,8 +114,9 @@ class WithdrawMixin:
 
         def apply() -> Response:
             record = lock_for_update(request, view.model.objects.visible_to(view.actor), pk)
-            ensure_token_may_write_nation(request, record.nation)
-            declaration_withdraw(record=record, actor=view.actor, reason=data["reason"])
+            declaration_withdraw(
+                record=record, actor=view.actor, reason=data["reason"], token_nations=token_write_nations(request)
+            )
             return view.respond(view.get_queryset().get(pk=pk), view.get_serializer_class())
 
         with transaction.atomic():
@@ -149,11 +150,10 @@ class PositionViewSet(DeclaredViewSet):
     create_input = s.PositionCreateInput
     update_input = s.PositionUpdateInput
     filterset_class = filters.PositionFilter
-    identity = ("nation", "scope")
     ordering_fields = ("declared_on", "recorded_at", "id")
 
-    def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
-        return position_declare(**identity, **values, actor=self.actor)
+    def declare(self, values: dict[str, Any], *, token_nations: frozenset[int] | None) -> Declared:
+        return position_declare(**values, actor=self.actor, token_nations=token_nations, first=True)
 
 
 @_withdraw_schema(s.ApprovalOutput)
@@ -165,12 +165,11 @@ class ApprovalViewSet(WithdrawMixin, DeclaredViewSet):
     create_input = s.ApprovalCreateInput
     update_input = s.ApprovalUpdateInput
     filterset_class = filters.ApprovalFilter
-    identity = ("nation", "algorithm", "parameter_set", "scope")
     related = ("nation", "releasability", "source", "algorithm", "parameter_set")
     ordering_fields = ("declared_on", "recorded_at", "id")
 
-    def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
-        return approval_set(**identity, **values, actor=self.actor)
+    def declare(self, values: dict[str, Any], *, token_nations: frozenset[int] | None) -> Declared:
+        return approval_set(**values, actor=self.actor, token_nations=token_nations, first=True)
 
 
 @_withdraw_schema(s.MilestoneOutput)
@@ -182,8 +181,7 @@ class MilestoneViewSet(WithdrawMixin, DeclaredViewSet):
     create_input = s.MilestoneCreateInput
     update_input = s.MilestoneUpdateInput
     filterset_class = filters.MilestoneFilter
-    identity = ("nation", "kind", "scope", "title")
     ordering_fields = ("target_on", "declared_on", "recorded_at", "id")
 
-    def declare(self, identity: dict[str, Any], values: dict[str, Any]) -> Declared:
-        return milestone_set(**identity, **values, actor=self.actor)
+    def declare(self, values: dict[str, Any], *, token_nations: frozenset[int] | None) -> Declared:
+        return milestone_set(**values, actor=self.actor, token_nations=token_nations, first=True)

@@ -161,10 +161,6 @@ def draft(
     )
 
 
-def pair_names(snapshot: Snapshot, a: int, b: int) -> tuple[str, str]:
-    return snapshot.nations[a].name, snapshot.nations[b].name
-
-
 def coalition_phrase(shared: list[CoalitionRow]) -> str:
     codes = ", ".join(c.code for c in shared)
     return f"They share {codes}" + (" (a common-defence coalition)." if any(c.is_defence for c in shared) else ".")

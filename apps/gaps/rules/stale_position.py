@@ -18,7 +18,7 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
         for scope, position in sorted(snapshot.positions.get(nation, {}).items()):
             name, code = snapshot.nations[nation].name, snapshot.code(nation)
             published = position.source_published_on
-            if position.source_id is None:
+            if not position.sourced:
                 score, obj, why = 30, "unsourced", "cites no source"
             elif published is None:
                 score, obj, why = 20, "undated source", "cites a source with no publication date"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -10,6 +13,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import ensure_can_triage, ensure_can_write_nation
 from apps.core.exceptions import DomainError, NotFound, NotPermitted
 from apps.nations.models import Nation
+from apps.web.forms import add_domain_error
 
 
 class AuthedRequest(HttpRequest):
@@ -29,6 +33,19 @@ def refuse(error: DomainError) -> Exception:
     if isinstance(error, NotFound):
         return Http404(error.message)
     return error
+
+
+def submitted(form: forms.Form, action: Callable[[], object]) -> bool:
+    """Run one service call for a valid form. A refusal no form can show (403, 404) becomes the page's
+    answer; any other is shown on the form. True when the service accepted."""
+    try:
+        action()
+    except DomainError as error:
+        if error.status_code in (403, 404):
+            raise refuse(error) from None
+        add_domain_error(form, error)
+        return False
+    return True
 
 
 def require_write(user: User, nation: Nation) -> None:

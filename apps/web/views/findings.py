@@ -9,13 +9,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.core.exceptions import DomainError
 from apps.gaps.services import finding_acknowledge, finding_waive
 from apps.reports.findings import FindingFilters, finding_for, finding_list
 from apps.reports.lifecycle import finding_lifecycle
 from apps.web.export import findings_csv, findings_json
-from apps.web.forms import AcknowledgeForm, FindingFilterForm, WaiveForm, add_domain_error
-from apps.web.views.base import AuthedRequest, may_triage, refuse
+from apps.web.forms import AcknowledgeForm, FindingFilterForm, WaiveForm
+from apps.web.views.base import AuthedRequest, may_triage, submitted
 
 PAGE_SIZE = 50
 
@@ -72,15 +71,10 @@ def finding_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def finding_acknowledge_view(request: AuthedRequest, pk: int) -> HttpResponse:
     finding = _visible_finding(request, pk)
     form = AcknowledgeForm(request.POST, prefix="acknowledge")
-    if form.is_valid():
-        try:
-            finding_acknowledge(finding=finding, actor=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            if error.status_code in (403, 404):
-                raise refuse(error) from None
-            add_domain_error(form, error)
-        else:
-            return redirect("finding", pk=finding.pk)
+    if form.is_valid() and submitted(
+        form, lambda: finding_acknowledge(finding=finding, actor=request.user, reason=form.cleaned_data["reason"])
+    ):
+        return redirect("finding", pk=finding.pk)
     context = _detail_context(request, finding, acknowledge_form=form)
     return render(request, "web/finding_detail.html", context, status=400)
 
@@ -89,15 +83,10 @@ def finding_acknowledge_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def finding_waive_view(request: AuthedRequest, pk: int) -> HttpResponse:
     finding = _visible_finding(request, pk)
     form = WaiveForm(request.POST, prefix="waive")
-    if form.is_valid():
-        try:
-            finding_waive(finding=finding, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            if error.status_code in (403, 404):
-                raise refuse(error) from None
-            add_domain_error(form, error)
-        else:
-            return redirect("finding", pk=finding.pk)
+    if form.is_valid() and submitted(
+        form, lambda: finding_waive(finding=finding, actor=request.user, **form.cleaned_data)
+    ):
+        return redirect("finding", pk=finding.pk)
     context = _detail_context(request, finding, waive_form=form)
     return render(request, "web/finding_detail.html", context, status=400)
 

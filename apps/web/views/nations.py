@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Role
-from apps.core.exceptions import DomainError, InvalidInput
+from apps.gaps.preview import position_draft_changes
 from apps.nations.models import Nation
 from apps.positions.services import approval_set, milestone_set, position_declare
-from apps.reports.dossier import DraftChanges, declaration_history, nation_dossier, position_preview
+from apps.reports.dossier import declaration_history, nation_dossier
 from apps.reports.findings import open_findings_for_nation
-from apps.web.forms import ApprovalForm, MilestoneForm, PositionForm, SourceForm, add_domain_error
-from apps.web.views.base import AuthedRequest, may_write, nation_or_404, refuse, require_write
+from apps.web.forms import ApprovalForm, MilestoneForm, PositionForm, SourceForm
+from apps.web.views.base import AuthedRequest, may_write, nation_or_404, require_write, submitted
 
 
 def home(request: AuthedRequest) -> HttpResponse:
@@ -73,64 +74,45 @@ def position_new(request: AuthedRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and source_form.is_valid():
         fields = form.position_fields()
         if request.POST.get("action") == "publish":
-            try:
-                position_declare(nation=nation, actor=request.user, source=source_form.record(), **fields)
-            except InvalidInput as error:
-                add_domain_error(form, error)
-            except DomainError as error:
-                if error.status_code in (403, 404):
-                    raise refuse(error) from None
-                add_domain_error(form, error)
-            else:
+            if submitted(
+                form,
+                lambda: position_declare(nation=nation, actor=request.user, source=source_form.record(), **fields),
+            ):
                 messages.success(request, f"Position published for {nation.code}.")
                 return redirect("nation", code=nation.code)
         else:
-            context["preview"] = _preview(request, nation, fields, source_form)
+            context["preview"] = position_draft_changes(
+                user=request.user, nation=nation, fields=fields, source=source_form.draft()
+            )
     return render(request, "web/position_form.html", context)
 
 
-def _preview(request: AuthedRequest, nation: Nation, fields: dict[str, Any], source_form: SourceForm) -> DraftChanges:
-    """Evaluate the draft without keeping anything: the gap engine needs the source as a stored row (an
-    unsaved one reads as "unsourced"), so the citation is recorded inside a savepoint that is rolled back."""
-    with transaction.atomic():
-        preview = position_preview(user=request.user, nation=nation, fields=fields, source=source_form.record())
-        transaction.set_rollback(True)
-    return preview
+def _declaration_new(
+    request: AuthedRequest, code: str, form_class: type[forms.Form], service: Callable[..., object], what: str
+) -> HttpResponse:
+    """Record an approval or a milestone (``service``) for the nation from its form and source form."""
+    nation = nation_or_404(code)
+    require_write(request.user, nation)
+    form, source_form = _forms(request, form_class)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and source_form.is_valid()
+        and submitted(
+            form, lambda: service(nation=nation, actor=request.user, source=source_form.record(), **form.cleaned_data)
+        )
+    ):
+        messages.success(request, f"{what.capitalize()} recorded for {nation.code}.")
+        return redirect("nation", code=nation.code)
+    context = {"nation": nation, "form": form, "source_form": source_form, "what": what}
+    return render(request, "web/declaration_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def approval_new(request: AuthedRequest, code: str) -> HttpResponse:
-    nation = nation_or_404(code)
-    require_write(request.user, nation)
-    form, source_form = _forms(request, ApprovalForm)
-    if request.method == "POST" and form.is_valid() and source_form.is_valid():
-        try:
-            approval_set(nation=nation, actor=request.user, source=source_form.record(), **form.cleaned_data)
-        except DomainError as error:
-            if error.status_code in (403, 404):
-                raise refuse(error) from None
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Approval recorded for {nation.code}.")
-            return redirect("nation", code=nation.code)
-    context = {"nation": nation, "form": form, "source_form": source_form, "what": "approval"}
-    return render(request, "web/declaration_form.html", context)
+    return _declaration_new(request, code, ApprovalForm, approval_set, "approval")
 
 
 @require_http_methods(["GET", "POST"])
 def milestone_new(request: AuthedRequest, code: str) -> HttpResponse:
-    nation = nation_or_404(code)
-    require_write(request.user, nation)
-    form, source_form = _forms(request, MilestoneForm)
-    if request.method == "POST" and form.is_valid() and source_form.is_valid():
-        try:
-            milestone_set(nation=nation, actor=request.user, source=source_form.record(), **form.cleaned_data)
-        except DomainError as error:
-            if error.status_code in (403, 404):
-                raise refuse(error) from None
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Milestone recorded for {nation.code}.")
-            return redirect("nation", code=nation.code)
-    context = {"nation": nation, "form": form, "source_form": source_form, "what": "milestone"}
-    return render(request, "web/declaration_form.html", context)
+    return _declaration_new(request, code, MilestoneForm, milestone_set, "milestone")
