@@ -16,7 +16,6 @@ from apps.api.serializers.base import (
     StrictDateField,
     StrictInput,
 )
-from apps.core.dates import PartialDate
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import (
     ApprovalStatus,
