@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import cast
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,33 +14,27 @@ from rest_framework.views import APIView
 from apps.accounts.models import User
 from apps.api.permissions import TokenScopes
 from apps.api.serializers import gaps as s
+from apps.api.views.base import AS_OF, DATES, request_dates
 from apps.nations.models import Coalition
 from apps.reports.queries import coalition_matrix, protocol_readiness
-
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Evaluate on this date (default today).")
-
-
-def _as_of(request: Request) -> date:
-    query = s.AsOfInput(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    day: date = query.validated_data.get("as_of") or timezone.localdate()
-    return day
 
 
 class CoalitionMatrixView(APIView):
     """Nation by nation for a coalition's members: the worst severity of the unresolved findings the caller
-    may see, and how many there are."""
+    may see, and how many there are; on another date (or as known at a moment), of the gaps evaluated then."""
 
     permission_classes = [IsAuthenticated, TokenScopes]
 
-    @extend_schema(parameters=[AS_OF], responses=s.CoalitionMatrixOutput)
+    @extend_schema(parameters=DATES, responses=s.CoalitionMatrixOutput)
     def get(self, request: Request, code: str) -> Response:
-        day = _as_of(request)
+        dates = request_dates(request)
         coalition = get_object_or_404(Coalition, code=code)
-        matrix = coalition_matrix(user=cast(User, request.user), coalition=coalition, as_of=day)
+        matrix = coalition_matrix(user=cast(User, request.user), coalition=coalition, dates=dates)
         data = {
             "coalition": coalition.code,
-            "as_of": day,
+            "as_of": dates.as_of,
+            "known_at": dates.known_at,
+            "evaluated": not dates.is_today,
             "nations": [n.code for n in matrix.nations],
             "rows": [
                 {
@@ -63,7 +54,7 @@ class ProtocolReadinessView(APIView):
 
     @extend_schema(parameters=[AS_OF], responses=s.ProtocolReadinessOutput)
     def get(self, request: Request) -> Response:
-        day = _as_of(request)
+        day = request_dates(request).as_of
         board = protocol_readiness(as_of=day)
         data = {
             "as_of": day,
