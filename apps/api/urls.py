@@ -16,7 +16,7 @@ from apps.api.views.catalogue import (
 from apps.api.views.gaps import FindingViewSet, GapRunViewSet
 from apps.api.views.nations import CoalitionViewSet, MembershipViewSet, NationViewSet
 from apps.api.views.positions import ApprovalViewSet, MilestoneViewSet, PositionViewSet
-from apps.api.views.reports import CoalitionMatrixView, ProtocolReadinessView
+from apps.api.views.reports import CoalitionMatrixView, CoalitionOutlookView, ProtocolReadinessView
 
 router = SimpleRouter()
 router.register("nations", NationViewSet, basename="nation")
@@ -36,6 +36,7 @@ router.register("gap-runs", GapRunViewSet, basename="gap-run")
 v1 = [
     *router.urls,
     path("reports/coalitions/<str:code>/matrix/", CoalitionMatrixView.as_view(), name="coalition-matrix"),
+    path("reports/coalitions/<str:code>/outlook/", CoalitionOutlookView.as_view(), name="coalition-outlook"),
     path("reports/protocol-readiness/", ProtocolReadinessView.as_view(), name="protocol-readiness"),
 ]
 

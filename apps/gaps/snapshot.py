@@ -223,7 +223,7 @@ def _group(rows: Iterable[object], key: str) -> dict[int, list]:  # type: ignore
     return dict(grouped)
 
 
-def _memberships(as_of: date, known_at: datetime | None) -> dict[int, set[int]]:
+def memberships_on(as_of: date, known_at: datetime | None = None) -> dict[int, set[int]]:
     """Nation id -> the coalitions it belongs to on ``as_of``; with ``known_at``, as the memberships were
     recorded then (a membership's dates are corrected in place, so the audit trail holds what was known)."""
     memberships: dict[int, set[int]] = defaultdict(set)
@@ -248,6 +248,35 @@ def _memberships(as_of: date, known_at: datetime | None) -> dict[int, set[int]]:
     return memberships
 
 
+def work_items_on(as_of: date, known_at: datetime | None = None) -> list[WorkItemRow]:
+    """Every standards work item with its status in force on ``as_of`` (as recorded by ``known_at``). Three
+    queries."""
+    covered: dict[int, set[int]] = defaultdict(set)
+    for work_item_id, algorithm_id in WorkItem.algorithms.through.objects.values_list("workitem_id", "algorithm_id"):
+        covered[work_item_id].add(algorithm_id)
+    status_rows = (
+        WorkItemStatus.objects.all() if known_at is None else WorkItemStatus.objects.filter(recorded_at__lte=known_at)
+    )
+    statuses = {s.work_item_id: s for s in status_rows.as_of(as_of).only("work_item_id", "status", "lifecycle")}
+    work_item_rows = WorkItem.objects.all() if known_at is None else WorkItem.objects.filter(created_at__lte=known_at)
+    work_items = []
+    for w in work_item_rows.values("id", "identifier", "protocol_id", "algorithms_text", "expected_completion_on"):
+        status = statuses.get(w["id"])
+        work_items.append(
+            WorkItemRow(
+                id=w["id"],
+                identifier=w["identifier"],
+                protocol_id=w["protocol_id"],
+                algorithm_ids=frozenset(covered.get(w["id"], ())),
+                lifecycle=status.lifecycle if status else "",
+                status=status.status if status else "",
+                expected_completion_on=w["expected_completion_on"],
+                generic=w["algorithms_text"].strip().lower().startswith(GENERIC_WORK_PREFIXES),
+            )
+        )
+    return work_items
+
+
 def load_snapshot(
     as_of: date,
     nation_ids: Iterable[int] | None = None,
@@ -261,7 +290,7 @@ def load_snapshot(
     national records are read only for those nations and their allies (everything an incremental recompute
     of them can look at); with ``coalition_id`` instead, only for the coalition's members on ``as_of`` (all
     a coalition's own evaluation looks at). Twelve queries, whatever the number of nations (fourteen with ``known_at``)."""
-    memberships = _memberships(as_of, known_at)
+    memberships = memberships_on(as_of, known_at)
     scope_ids: set[int] | None = None
     if nation_ids is not None:
         scope_ids = set(nation_ids)
@@ -315,29 +344,7 @@ def load_snapshot(
         for row in ParameterSet.objects.values_list("id", "algorithm_id", "name", "security_category")
     }
     protocols = {row[0]: ProtocolRow(*row) for row in Protocol.objects.values_list("id", "code")}
-    covered: dict[int, set[int]] = defaultdict(set)
-    for work_item_id, algorithm_id in WorkItem.algorithms.through.objects.values_list("workitem_id", "algorithm_id"):
-        covered[work_item_id].add(algorithm_id)
-    status_rows = (
-        WorkItemStatus.objects.all() if known_at is None else WorkItemStatus.objects.filter(recorded_at__lte=known_at)
-    )
-    statuses = {s.work_item_id: s for s in status_rows.as_of(as_of).only("work_item_id", "status", "lifecycle")}
-    work_item_rows = WorkItem.objects.all() if known_at is None else WorkItem.objects.filter(created_at__lte=known_at)
-    work_items = []
-    for w in work_item_rows.values("id", "identifier", "protocol_id", "algorithms_text", "expected_completion_on"):
-        status = statuses.get(w["id"])
-        work_items.append(
-            WorkItemRow(
-                id=w["id"],
-                identifier=w["identifier"],
-                protocol_id=w["protocol_id"],
-                algorithm_ids=frozenset(covered.get(w["id"], ())),
-                lifecycle=status.lifecycle if status else "",
-                status=status.status if status else "",
-                expected_completion_on=w["expected_completion_on"],
-                generic=w["algorithms_text"].strip().lower().startswith(GENERIC_WORK_PREFIXES),
-            )
-        )
+    work_items = work_items_on(as_of, known_at)
     return Snapshot(
         as_of=as_of,
         known_at=known_at,

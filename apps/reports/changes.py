@@ -8,8 +8,10 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.gaps.evaluation import EvaluationDates
 from apps.gaps.models import Finding
-from apps.nations.models import Coalition, Nation
+from apps.gaps.snapshot import memberships_on
+from apps.nations.models import Coalition, Nation, NationKind
 from apps.positions.models import Milestone, Position
 
 
@@ -46,17 +48,20 @@ class TimelineRow:
     milestones: list[Milestone]
 
 
-def milestone_timeline(*, user: User, coalition: Coalition, as_of: date | None = None) -> list[TimelineRow]:
-    """Every member state's current milestones the user may see, one row per member. Two queries."""
-    day = as_of or timezone.localdate()
-    nations = list(Nation.objects.member_states(coalition, on=day).order_by("code"))
+def milestone_timeline(*, user: User, coalition: Coalition, dates: EvaluationDates | None = None) -> list[TimelineRow]:
+    """Every member state's milestones in force on ``dates`` (default: the current ones) that the user may
+    see, one row per member on that day (as recorded by ``known_at``: from the audit trail). Two queries
+    (four with ``known_at``)."""
+    dates = dates or EvaluationDates.today()
+    if dates.known_at is None:
+        nations = list(Nation.objects.member_states(coalition, on=dates.as_of).order_by("code"))
+    else:
+        members = [n for n, cs in memberships_on(dates.as_of, dates.known_at).items() if coalition.pk in cs]
+        nations = list(Nation.objects.filter(kind=NationKind.STATE, id__in=members).order_by("code"))
     by_nation: dict[int, list[Milestone]] = {n.pk: [] for n in nations}
-    milestones = (
-        Milestone.objects.visible_to(user)
-        .current()
-        .filter(nation_id__in=list(by_nation))
-        .order_by("target_on", "kind", "id")
+    milestones = list(
+        Milestone.objects.visible_to(user).filter(nation_id__in=list(by_nation)).in_force(dates.as_of, dates.known_at)
     )
-    for milestone in milestones:
+    for milestone in sorted(milestones, key=lambda m: (m.target_on, m.kind, m.pk)):
         by_nation[milestone.nation_id].append(milestone)
     return [TimelineRow(nation=n, milestones=by_nation[n.pk]) for n in nations]

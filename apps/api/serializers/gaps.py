@@ -146,6 +146,25 @@ class CoalitionMatrixOutput(serializers.Serializer):
     rows = MatrixRowOutput(many=True)
 
 
+class OutlookBarOutput(serializers.Serializer):
+    nation_a = serializers.CharField()
+    nation_b = serializers.CharField()
+    rule = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="The last day of the period (inclusive).")
+    severity = serializers.CharField()
+    objects = serializers.ListField(child=serializers.CharField())
+    evaluation = serializers.CharField(help_text="The findings list evaluated on the first day, for this pair.")
+
+
+class OutlookOutput(serializers.Serializer):
+    coalition = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    days = serializers.ListField(child=serializers.DateField(), help_text="The days evaluated.")
+    bars = OutlookBarOutput(many=True)
+
+
 class ReadinessCellOutput(serializers.Serializer):
     algorithm = serializers.CharField()
     lifecycle = serializers.CharField(allow_null=True)

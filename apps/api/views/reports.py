@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import cast
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import urlencode
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -15,6 +17,7 @@ from apps.accounts.models import User
 from apps.api.permissions import TokenScopes
 from apps.api.serializers import gaps as s
 from apps.api.views.base import AS_OF, DATES, request_dates
+from apps.gaps.outlook import coalition_outlook
 from apps.nations.models import Coalition
 from apps.reports.queries import coalition_matrix, protocol_readiness
 
@@ -45,6 +48,31 @@ class CoalitionMatrixView(APIView):
             ],
         }
         return Response(s.CoalitionMatrixOutput(data).data)
+
+
+class CoalitionOutlookView(APIView):
+    """Per pair of the coalition's members, the periods from today to the end of 2036 in which each kind of
+    gap exists given what is declared; each period links to the evaluation on its first day."""
+
+    permission_classes = [IsAuthenticated, TokenScopes]
+
+    @extend_schema(responses=s.OutlookOutput)
+    def get(self, request: Request, code: str) -> Response:
+        coalition = get_object_or_404(Coalition, code=code)
+        outlook = coalition_outlook(user=cast(User, request.user), coalition=coalition)
+        findings = request.build_absolute_uri(reverse("v1:finding-list"))
+        bars = [
+            {
+                **bar.__dict__,
+                "evaluation": f"{findings}?"
+                + urlencode(
+                    {"as_of": bar.start.isoformat(), "pair": f"{bar.nation_a},{bar.nation_b}", "rule": bar.rule}
+                ),
+            }
+            for bar in outlook.bars
+        ]
+        data = {"coalition": coalition.code, "start": outlook.start, "end": outlook.end, "days": outlook.days}
+        return Response(s.OutlookOutput({**data, "bars": bars}).data)
 
 
 class ProtocolReadinessView(APIView):
