@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from django.utils import timezone
 
@@ -11,31 +12,51 @@ from apps.accounts.models import User
 from apps.gaps.evaluation import EvaluationDates
 from apps.gaps.models import Finding
 from apps.gaps.snapshot import memberships_on
-from apps.nations.models import Coalition, Nation, NationKind
-from apps.positions.models import Milestone, Position
+from apps.nations.models import Coalition, Membership, Nation, NationKind
+from apps.positions.models import Approval, Milestone, Position
+from apps.standards.models import WorkItemStatus
 
 
 @dataclass
 class Changes:
-    """Positions recorded, findings opened and findings resolved since a day (all as the user may see)."""
+    """What was recorded since a day, on the recorded axis: declarations (positions, approvals,
+    milestones), standards statuses and memberships, and the findings opened and resolved since (all as the
+    user may see them)."""
 
     since: date
     positions: list[Position]
+    approvals: list[Approval]
+    milestones: list[Milestone]
+    statuses: list[WorkItemStatus]
+    memberships: list[Membership]
     opened: list[Finding]
     resolved: list[Finding]
 
 
 def changes_since(*, user: User, since: date, limit: int = 200) -> Changes:
-    """What the tracker learned since the start of ``since``. Three queries."""
+    """What the tracker learned since the start of ``since``: each record by when it was recorded (a
+    membership by when its row last changed), not by the date it declares. Seven queries."""
     start = timezone.make_aware(datetime.combine(since, time.min))
     findings = Finding.objects.visible_to(user).select_related("nation_a", "nation_b")
+
+    def recorded(model: type[Position] | type[Approval] | type[Milestone], *related: str) -> list[Any]:
+        records = model.objects.visible_to(user).filter(recorded_at__gte=start)  # type: ignore[attr-defined]
+        return list(records.select_related("nation", "source", *related).order_by("-recorded_at", "-id")[:limit])
+
     return Changes(
         since=since,
-        positions=list(
-            Position.objects.visible_to(user)
-            .filter(recorded_at__gte=start)
-            .select_related("nation", "source")
+        positions=recorded(Position),
+        approvals=recorded(Approval, "algorithm", "parameter_set"),
+        milestones=recorded(Milestone),
+        statuses=list(
+            WorkItemStatus.objects.filter(recorded_at__gte=start)
+            .select_related("work_item__body")
             .order_by("-recorded_at", "-id")[:limit]
+        ),
+        memberships=list(
+            Membership.objects.filter(updated_at__gte=start)
+            .select_related("nation", "coalition")
+            .order_by("-updated_at", "-id")[:limit]
         ),
         opened=list(findings.filter(first_seen_at__gte=start).order_by("-first_seen_at", "key")[:limit]),
         resolved=list(findings.filter(resolved_at__gte=start).order_by("-resolved_at", "key")[:limit]),
