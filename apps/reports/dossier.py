@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from apps.accounts.models import User
 from apps.core.dates import DatePrecision
-from apps.gaps.evaluation import EvaluatedFinding, EvaluationDates, evaluate_gaps
+from apps.gaps.evaluation import EvaluatedFinding, EvaluationDates, evaluate_gaps, visible_drafts
 from apps.gaps.services import Preview, preview_position
 from apps.nations.models import Nation
 from apps.positions.models import Approval, Milestone, Position
@@ -185,8 +185,6 @@ def position_preview(*, user: User, nation: Nation, fields: dict[str, Any], sour
     cleared for are left out, as stored findings would be."""
     result = draft_changes(user=user, nation=nation, fields=fields, source=source)
     preview = preview_position(nation=nation, actor=user, source=source, **fields)
-    if not user.sees_everything:
-        cleared = user.cleared_coalition_ids()
-        preview.opened = [d for d in preview.opened if cleared.issuperset(d.required_clearances)]
+    preview.opened = visible_drafts(user, preview.opened)
     result.gaps = preview
     return result
