@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from apps.core.dates import PartialDate
 from apps.core.exceptions import InvalidInput
@@ -24,7 +26,7 @@ def admin(db):  # type: ignore[no-untyped-def]
 
 
 def _stored() -> dict[str, str]:
-    return {f.key: f.fingerprint for f in Finding.objects.active()}
+    return {f.key: f.fingerprint for f in Finding.objects.unresolved()}
 
 
 def _evaluated(user, dates: EvaluationDates) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -87,9 +89,14 @@ def _nato() -> Coalition:
     return Coalition.objects.get(code="NATO")
 
 
+def _leaves_nato(nation, last_day: date) -> None:  # type: ignore[no-untyped-def]
+    from apps.nations.services import membership_set
+
+    membership_set(coalition=_nato(), nation=nation, left=PartialDate(last_day, "day"), actor=None)
+
+
 def test_a_leave_date_changes_a_past_matrix(small_world, admin):
-    # A membership's leave date, recorded on the row (the loader's way until memberships get a service for it).
-    Membership.objects.filter(nation=small_world["GB"], coalition__code="NATO").update(left_on=date(2025, 1, 1))
+    _leaves_nato(small_world["GB"], date(2024, 12, 31))
     before = coalition_matrix(user=admin, coalition=_nato(), dates=EvaluationDates(as_of=date(2024, 6, 1)))
     after = coalition_matrix(user=admin, coalition=_nato(), dates=EvaluationDates(as_of=date(2025, 6, 1)))
     assert [n.code for n in before.nations] == ["GB", "IT", "US"]
@@ -97,6 +104,35 @@ def test_a_leave_date_changes_a_past_matrix(small_world, admin):
     gb, it = small_world["GB"], small_world["IT"]
     assert before.cells[(gb.pk, it.pk)].severity is not None  # QKD divergence between them, then
     assert (gb.pk, it.pk) not in after.cells
+
+
+def test_known_at_before_a_leave_was_recorded_still_counts_the_member(small_world, admin):
+    before = timezone.now()
+    _leaves_nato(small_world["GB"], date(2024, 12, 31))
+    day = date(2025, 6, 1)
+    believed = coalition_matrix(user=admin, coalition=_nato(), dates=EvaluationDates(as_of=day, known_at=before))
+    assert [n.code for n in believed.nations] == ["GB", "IT", "US"]
+
+
+def _partial(day: date, precision: str) -> PartialDate:
+    text = {"year": f"{day.year}", "month": f"{day:%Y-%m}", "day": day.isoformat()}[precision]
+    return PartialDate.parse(text)
+
+
+_PARTIALS = st.none() | st.builds(
+    _partial, st.dates(date(2021, 1, 1), date(2027, 12, 31)), st.sampled_from(["year", "month", "day"])
+)
+
+
+@given(joined=_PARTIALS, left=_PARTIALS, day=st.dates(date(2020, 6, 1), date(2028, 6, 1)))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_rebuilt_membership_is_in_force_exactly_when_the_query_says(small_world, joined, left, day):
+    from apps.nations.services import membership_set
+
+    assume(joined is None or left is None or left.value > joined.value)
+    membership = membership_set(coalition=_nato(), nation=small_world["GB"], joined=joined, left=left, actor=None)
+    in_sql = Membership.objects.as_of(day).filter(pk=membership.pk).exists()
+    assert membership.in_force_on(day) == in_sql
 
 
 def test_a_future_date_shows_a_transition_window_todays_findings_do_not(small_world, admin):

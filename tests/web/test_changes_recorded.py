@@ -14,7 +14,8 @@ from apps.accounts.models import User
 from apps.algorithms.models import AlgorithmKind
 from apps.algorithms.services import algorithm_upsert
 from apps.core.dates import PartialDate
-from apps.nations.models import Coalition, Membership, Nation
+from apps.nations.models import Coalition, Nation
+from apps.nations.services import membership_set
 from apps.positions.models import Approval, Milestone
 from apps.positions.services import approval_set, milestone_set
 from apps.standards.models import Lifecycle, Protocol, StandardsBody, WorkItem, WorkItemStatus
@@ -53,7 +54,7 @@ def recorded(nation_a: Nation, nation_b: Nation, ally: Coalition) -> None:
         body=body, identifier="draft-x", title="X", protocol=Protocol.objects.create(code="TLS")
     )
     WorkItemStatus.objects.create(work_item=item, status="wg_draft", lifecycle=Lifecycle.ADOPTED)
-    Membership.objects.filter(nation=nation_b, coalition=ally).update(left_on=date(2030, 1, 1))
+    membership_set(coalition=ally, nation=nation_b, left=PartialDate(date(2030, 1, 1), "day"), actor=None)
 
 
 def test_changes_list_what_was_recorded_since_whatever_it_declares(
