@@ -91,3 +91,26 @@ def test_the_evaluated_matrix_query_count_is_pinned(
     # header's liaison nations and the user's nation, and the pick form's coalition choices
     with django_assert_num_queries(19):
         assert client.get("/matrix/", {"coalition": "ALLY", "as_of": "2031-01-01"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # session, user, the snapshot's twelve reads, clearance; the filter form's coalition and protocol
+        # choices; the header's liaison nations and the user's nation
+        ("/findings/?as_of=2031-01-01", 19),
+        # session, user, the nation; its positions, approvals and milestones in force; the snapshot's twelve
+        # reads, clearance; the header's two
+        ("/nations/AA/?as_of=2025-06-01", 21),
+        # session, user, coalition; members, clearance, their milestones in force; the header's two, the pick
+        # form's choices
+        ("/timeline/?coalition=ALLY&as_of=2031-01-01", 9),
+    ],
+)
+def test_dated_page_query_counts_are_pinned(
+    login: Login, planner: User, divergent: None, django_assert_num_queries: Any, url: str, expected: int
+) -> None:
+    client = login(planner)
+    client.get("/matrix/")
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
