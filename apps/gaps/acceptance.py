@@ -164,7 +164,7 @@ def accepts(
     position = snapshot.position(nation_id, scope)
     policy = position.hybrid_policy if position else HybridPolicy.UNDECLARED
     if position is not None:
-        evidence.append(position.evidence(snapshot.code(nation_id)))
+        evidence.append(position.cited(snapshot.code(nation_id)).evidence())
         if position.releasability_id is not None:
             clearances.add(position.releasability_id)
     if mechanism.hybrid and policy == HybridPolicy.FORBIDDEN:
