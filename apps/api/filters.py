@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import django_filters as filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -14,34 +13,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
-from apps.api.pagination import Cursors
 from apps.gaps.models import Finding, FindingQuerySet, FindingStatus, GapRun, Rule, RunStatus, RunTrigger, Severity
 from apps.nations.models import Coalition, Membership, Nation
 from apps.positions.models import Approval, ApprovalStatus, Milestone, MilestoneKind, Position, Scope
 from apps.standards.models import Mechanism, MechanismKind, Protocol, StandardsBody, WorkItem
-
-
-class StrictBooleanField(forms.Field):
-    """``true`` or ``false`` and nothing else (django-filter's own reads any other word as "no filter")."""
-
-    def to_python(self, value: Any) -> bool | None:
-        if value is None:
-            return None
-        if value not in ("true", "false"):
-            raise forms.ValidationError("Give true or false.")
-        return value == "true"
-
-
-class StrictBooleanFilter(filters.BooleanFilter):
-    field_class = StrictBooleanField
-
-
-class PairFilter(filters.CharFilter):
-    """Two codes of ``queryset``'s records, comma-separated (the schema lists the codes)."""
-
-    def __init__(self, *, queryset: QuerySet[Any], **kwargs: Any) -> None:
-        self.queryset = queryset
-        super().__init__(**kwargs)
 
 
 def _nation(**kwargs: object) -> filters.ModelChoiceFilter:
@@ -102,7 +77,7 @@ class MilestoneFilter(DeclaredFilter):
 
 class AlgorithmFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=AlgorithmKind.choices)
-    quantum_vulnerable = StrictBooleanFilter()
+    quantum_vulnerable = filters.BooleanFilter()
 
     class Meta:
         model = Algorithm
@@ -150,9 +125,7 @@ class FindingFilter(filters.FilterSet):
         label="Findings among the coalition's members today",
     )
     nation = _nation(method="filter_nation", label="Either nation of the finding")
-    pair = PairFilter(
-        queryset=Nation.objects.all(), method="filter_pair", label="Two nation codes, comma-separated (AA,BB)"
-    )
+    pair = filters.CharFilter(method="filter_pair", label="Two nation codes, comma-separated (AA,BB)")
     rule = filters.ChoiceFilter(choices=Rule.choices)
     severity = filters.ChoiceFilter(choices=Severity.choices)
     status = filters.ChoiceFilter(choices=FindingStatus.choices)
@@ -195,12 +168,8 @@ class FilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
-        named = set(filterset_class.base_filters) & set(request.query_params) if filterset_class else set()
-        if not named:
+        if filterset_class is None or not set(filterset_class.base_filters) & set(request.query_params):
             return queryset
-        empty = sorted(name for name in named if request.query_params.get(name) == "")
-        if empty:
-            raise ValidationError({name: ["Give a value, or leave the parameter out."] for name in empty})
         return super().filter_queryset(request, queryset, view)
 
 
@@ -216,26 +185,3 @@ class StrictOrderingFilter(OrderingFilter):
             allowed = ", ".join(name for name, _ in self.get_valid_fields(queryset, view, {"request": request}))
             raise ValidationError({"ordering": [f"Order by one of: {allowed} (prefix - to reverse)."]})
         return valid
-
-    def get_ordering(self, request: Any, queryset: QuerySet[Any], view: Any) -> Any:
-        if request.query_params.get(self.ordering_param) == "":
-            raise ValidationError({"ordering": ["Name a field to order by, or leave the parameter out."]})
-        return super().get_ordering(request, queryset, view)
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        """The orderings the view allows, each ascending or (prefixed ``-``) descending: comma-separated, or
-        one only under a cursor (which names its own, ``cursor_ordering_fields``)."""
-        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
-        by_cursor = isinstance(view.paginator, Cursors)
-        if by_cursor:
-            fields = list(getattr(view, "cursor_ordering_fields", ("id",)))
-        else:
-            fields = [name for name, _ in self.get_valid_fields(view.get_queryset(), view, {})]
-        terms = {"type": "string", "enum": [term for name in fields for term in (name, f"-{name}")]}
-        for parameter in parameters:
-            if by_cursor:
-                parameter["schema"] = terms
-            else:
-                parameter.update(style="form", explode=False)
-                parameter["schema"] = {"type": "array", "items": terms, "minItems": 1}
-        return parameters

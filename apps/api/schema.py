@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_filters import ModelChoiceFilter
-from drf_spectacular.contrib.django_filters import DjangoFilterExtension
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from apps.api.etag import IF_MATCH_PATTERN
 from apps.api.exceptions import PROBLEM_CONTENT_TYPE
-from apps.api.filters import PairFilter
-from apps.api.idempotency import KEY_PATTERN
-from apps.api.serializers.base import StrictInput
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -66,12 +60,6 @@ class ProblemAutoSchema(AutoSchema):
             codes.update(UPDATE)
         return codes
 
-    def _map_basic_serializer(self, serializer: Any, direction: Any) -> Any:
-        schema = super()._map_basic_serializer(serializer, direction)
-        if direction == "request" and isinstance(serializer, StrictInput):
-            schema["additionalProperties"] = False  # StrictInput refuses unknown fields
-        return schema
-
     def _needs_if_match(self) -> bool:
         return self.method in ("PUT", "PATCH") or getattr(self.view, "if_match_required", False)
 
@@ -100,17 +88,17 @@ class ProblemAutoSchema(AutoSchema):
             parameters.append(
                 OpenApiParameter(
                     "If-Match",
-                    {"type": "string", "pattern": IF_MATCH_PATTERN},
+                    OpenApiTypes.STR,
                     OpenApiParameter.HEADER,
-                    required=True,
-                    description="The ETag the update is based on: 428 without it, 412 when it is stale.",
+                    required=False,
+                    description="The ETag the update is based on (required: 428 without it).",
                 )
             )
         if self.method == "POST":
             parameters.append(
                 OpenApiParameter(
                     "Idempotency-Key",
-                    {"type": "string", "pattern": KEY_PATTERN},
+                    OpenApiTypes.STR,
                     OpenApiParameter.HEADER,
                     required=False,
                     description="Makes a retried submission create one record.",
@@ -125,54 +113,3 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {"type": "http", "scheme": "bearer", "description": "An API token issued by an administrator."}
-
-
-def _values(queryset: Any, field: str) -> list[str]:
-    """The values a reference parameter accepts today (reference data: nations, coalitions, algorithms...).
-    The schema is generated per request, so it names what the database holds."""
-    return sorted(str(value) for value in queryset.order_by().values_list(field, flat=True).distinct())
-
-
-class CodeFieldExtension(OpenApiSerializerFieldExtension):
-    """A related record named by its code: in requests, one of the codes the database holds, as a named
-    component (``NationCode``, ``AlgorithmName``...)."""
-
-    target_class = "apps.api.serializers.base.CodeField"
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
-        queryset = self.target.get_queryset()
-        values = _values(queryset, self.target.slug_field)
-        if direction != "request" or not values:
-            return {"type": "string"}
-        name = f"{queryset.model.__name__}{self.target.slug_field.title()}"
-        component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name)
-        component.schema = {"type": "string", "enum": values}
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
-
-class ReferenceFilterExtension(DjangoFilterExtension):
-    """django-filter's parameters, with the values a reference filter accepts as an enum (an unknown code is
-    a 400) and a pair filter as two of them, comma-separated."""
-
-    target_class = "apps.api.filters.FilterBackend"
-    priority = 1
-
-    def resolve_filter_field(
-        self, auto_schema: Any, model: Any, filterset_class: Any, field_name: str, filter_field: Any
-    ) -> list[dict[str, Any]]:
-        parameters: list[dict[str, Any]] = super().resolve_filter_field(
-            auto_schema, model, filterset_class, field_name, filter_field
-        )
-        if isinstance(filter_field, PairFilter):
-            codes = _values(filter_field.queryset, "code")
-            items: dict[str, Any] = {"type": "string", "enum": codes} if codes else {"type": "string"}
-            for parameter in parameters:
-                parameter.update(style="form", explode=False)
-                parameter["schema"] = {"type": "array", "items": items, "minItems": 2, "maxItems": 2}
-        elif isinstance(filter_field, ModelChoiceFilter):
-            codes = _values(filter_field.queryset, filter_field.extra.get("to_field_name") or "pk")
-            for parameter in parameters:
-                if codes:
-                    parameter["schema"] = {"type": "string", "enum": codes}
-        return parameters

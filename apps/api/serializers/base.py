@@ -3,13 +3,11 @@ precision the source gives, and sources."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.utils import html
 
 from apps.core.dates import PartialDate
 from apps.sources.models import PrimarySeen, Source
@@ -27,30 +25,15 @@ class StrictInput(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-_YEAR = r"(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})"  # 0001 to 9999
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "anyOf": [
-            {"pattern": f"^{_YEAR}$"},
-            {"pattern": f"^{_YEAR}-(0[1-9]|1[0-2])$"},
-            {"format": "date", "pattern": f"^{_YEAR}-\\d{{2}}-\\d{{2}}$"},
-        ],
-        "example": "2030-06",
-    }
-)
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "2030-06"})
 class PartialDateField(serializers.Field):
-    """A date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real day, year 1 onwards); the precision is kept."""
+    """A date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; the precision is kept."""
 
     default_error_messages = {"invalid": "Give a date as YYYY, YYYY-MM or YYYY-MM-DD ({message})."}
 
     def to_internal_value(self, data: Any) -> PartialDate:
         if not isinstance(data, str):
             self.fail("invalid", message="not a string")
-        if data != data.strip():
-            self.fail("invalid", message="no spaces around it")
         try:
             return PartialDate.parse(data)
         except ValueError as error:
@@ -58,22 +41,6 @@ class PartialDateField(serializers.Field):
 
     def to_representation(self, value: PartialDate) -> str:
         return str(value)
-
-
-@extend_schema_field({"type": "string", "format": "date"})
-class StrictDateField(serializers.DateField):
-    """A day as ``YYYY-MM-DD`` exactly: DRF's own also takes ``2030-1-1`` and ``20300101``."""
-
-    def get_value(self, dictionary: Any) -> Any:
-        # DRF reads a blank query parameter as an absent one; here it is a malformed date.
-        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "":
-            return ""
-        return super().get_value(dictionary)
-
-    def to_internal_value(self, value: Any) -> Any:
-        if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
-            self.fail("invalid", format="YYYY-MM-DD")
-        return super().to_internal_value(value)
 
 
 class SourceInput(StrictInput):

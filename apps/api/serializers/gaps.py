@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from rest_framework import serializers
 
-from apps.api.serializers.base import StrictDateField, StrictInput
+from apps.api.serializers.base import StrictInput
 from apps.gaps.models import Finding, GapRun
 
 
@@ -192,7 +192,7 @@ class ProtocolReadinessOutput(serializers.Serializer):
 
 
 class AsOfInput(serializers.Serializer):
-    as_of = StrictDateField(required=False)
+    as_of = serializers.DateField(required=False)
 
 
 class AcknowledgeInput(StrictInput):
@@ -201,4 +201,4 @@ class AcknowledgeInput(StrictInput):
 
 class WaiveInput(StrictInput):
     reason = serializers.CharField(max_length=5000)
-    expires_on = StrictDateField()
+    expires_on = serializers.DateField()
