@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gaps", "0002_finding_indexes_for_incremental_runs"),
+        ("gaps", "0003_run_waits_for_the_task_queue"),
     ]
 
     operations = [
