@@ -151,7 +151,7 @@ FILTER = 1  # a filter naming a record by code looks it up (unknown codes are a 
 
 # (path, seed, queries)
 LISTS: dict[str, tuple[str, Callable[..., None], int]] = {
-    "nations": ("/api/v1/nations/", nations, AUTH + PAGE),
+    "nations": ("/api/v1/nations/", nations, AUTH + CLEARANCE + PAGE),  # clearance: whom "undeclared" may count
     "coalitions": ("/api/v1/coalitions/", coalitions, AUTH + PAGE),
     "memberships": ("/api/v1/memberships/?coalition=ALLY", memberships, AUTH + FILTER + PAGE),
     "positions": ("/api/v1/positions/", positions, AUTH + CLEARANCE + PAGE),
