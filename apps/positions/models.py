@@ -6,8 +6,13 @@ Declarations are never overwritten. A new one supersedes the one in force (``sup
 
 from __future__ import annotations
 
+<<<<<<< HEAD
 from datetime import date, datetime
 from typing import Any, ClassVar, Self
+=======
+from datetime import date
+from typing import Any, ClassVar, Self, cast
+>>>>>>> 9df74a9 (History keys declarations by identity columns, not relations (no query per record))
 
 from django.db import models
 from django.db.models import Q
@@ -111,8 +116,7 @@ class DeclaredQuerySet(ReleasableQuerySet):
         An undated declaration counts as in force on any day, but a dated one beats it: for a past day,
         dated evidence is the better answer. For today, use ``current()``, which follows the order the
         declarations were recorded in (the gap engine does)."""
-        # The columns, not the relations: ordering by a foreign key would join and sort by its model's ordering.
-        columns = [self.model._meta.get_field(name).attname for name in self.model.identity]
+        columns = self.model.identity_columns()
         return (
             self.filter(Q(declared_on__lte=day) | Q(declared_on__isnull=True))
             .order_by(*columns, models.F("declared_on").desc(nulls_last=True), "-recorded_at", "-id")
@@ -148,6 +152,12 @@ class Declared(Releasable):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+    @classmethod
+    def identity_columns(cls) -> list[str]:
+        """The identity as columns (``nation_id``, not ``nation``): ordering or keying by a relation would
+        join it or fetch it."""
+        return [cast(models.Field[Any, Any], cls._meta.get_field(name)).attname for name in cls.identity]
 
     def identity_values(self) -> dict[str, Any]:
         """This declaration's identity, as the keyword arguments its service takes."""

@@ -98,7 +98,7 @@ def declaration_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
     ]
     entries: list[HistoryEntry] = []
     for queryset in querysets:
-        identity = queryset.model.identity
+        identity = queryset.model.identity_columns()
         previous: dict[tuple[Any, ...], Declared] = {}
         for record in queryset.filter(nation=nation).order_by("recorded_at", "id"):
             key = tuple(getattr(record, name) for name in identity)

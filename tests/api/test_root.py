@@ -11,7 +11,8 @@ from tests.api.conftest import IssuedToken, client_for
 
 LISTS = {
     "nations", "coalitions", "memberships", "positions", "approvals", "milestones", "algorithms", "parameter-sets",
-    "standards-bodies", "protocols", "work-items", "findings", "gap-runs", "protocol-readiness",
+    "standards-bodies", "protocols", "work-items", "mechanisms", "findings", "gap-runs", "protocol-readiness",
+    "common-ground",
 }  # fmt: skip
 
 
