@@ -6,13 +6,8 @@ Declarations are never overwritten. A new one supersedes the one in force (``sup
 
 from __future__ import annotations
 
-<<<<<<< HEAD
 from datetime import date, datetime
-from typing import Any, ClassVar, Self
-=======
-from datetime import date
 from typing import Any, ClassVar, Self, cast
->>>>>>> 9df74a9 (History keys declarations by identity columns, not relations (no query per record))
 
 from django.db import models
 from django.db.models import Q
