@@ -152,7 +152,7 @@ class Declared(Releasable):
     def identity_columns(cls) -> list[str]:
         """The identity as columns (``nation_id``, not ``nation``): ordering or keying by a relation would
         join it or fetch it."""
-        return [cast(models.Field[Any, Any], cls._meta.get_field(name)).attname for name in cls.identity]
+        return [cast("models.Field[Any, Any]", cls._meta.get_field(name)).attname for name in cls.identity]
 
     def identity_values(self) -> dict[str, Any]:
         """This declaration's identity, as the keyword arguments its service takes."""
