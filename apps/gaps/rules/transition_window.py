@@ -2,8 +2,7 @@
 
 Between those two dates no algorithm is acceptable to both. A nation "supports PQC" from its earliest dated
 step towards it (start of migration, PQC preferred, priority systems migrated, migration complete…); a
-nation with no such milestone is assumed to get there no earlier than the 2035 line. The gap holds from
-today until the window closes, the window itself included."""
+nation with no such milestone is assumed to get there no earlier than the 2035 line."""
 
 from __future__ import annotations
 
@@ -51,11 +50,10 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                 supports[n] = _earliest(snapshot, n, SUPPORT_KINDS)
         for early, late in ((a, b), (b, a)):
             cutoff, support = cutoffs[early], supports[late]
-            if cutoff is None:
+            if cutoff is None or cutoff.target_on < snapshot.as_of:
                 continue
             support_on: date = support.target_on if support else DEADLINE
-            # The gap holds from the moment it is declared until the window closes, through the window itself.
-            if support_on <= cutoff.target_on or support_on <= snapshot.as_of:
+            if support_on <= cutoff.target_on:
                 continue
             window_years = (support_on - cutoff.target_on).days / 365.25
             shared = snapshot.shared_coalitions(a, b)
