@@ -38,7 +38,6 @@ router.register("gap-runs", GapRunViewSet, basename="gap-run")
 
 root = {prefix: f"{basename}-list" for prefix, _viewset, basename in router.registry}
 root["protocol-readiness"] = "protocol-readiness"
-root["common-ground"] = "common-ground"
 
 v1 = [
     path("", ApiRootView.as_view(api_root_dict=root), name="api-root"),
