@@ -14,6 +14,8 @@ LISTS = {
     "standards-bodies", "protocols", "work-items", "mechanisms", "findings", "gap-runs", "protocol-readiness",
     
 }  # fmt: skip
+#: Reports that need query parameters (a coalition and a protocol) answer 400 without them: not root links.
+NEEDS_QUERY = {"common-ground"}
 
 
 def _v1_routes() -> set[str]:
@@ -43,7 +45,7 @@ def test_the_root_links_every_list_and_each_link_answers(
 
 
 def test_every_list_route_is_in_the_root() -> None:
-    assert _v1_routes() == LISTS
+    assert _v1_routes() - NEEDS_QUERY == LISTS
 
 
 def test_the_root_is_in_the_schema(client: Any) -> None:
