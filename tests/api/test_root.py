@@ -12,7 +12,7 @@ from tests.api.conftest import IssuedToken, client_for
 LISTS = {
     "nations", "coalitions", "memberships", "positions", "approvals", "milestones", "algorithms", "parameter-sets",
     "standards-bodies", "protocols", "work-items", "mechanisms", "findings", "gap-runs", "protocol-readiness",
-    
+
 }  # fmt: skip
 #: Reports that need query parameters (a coalition and a protocol) answer 400 without them: not root links.
 NEEDS_QUERY = {"common-ground"}
