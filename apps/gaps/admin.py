@@ -8,7 +8,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apps.core.exceptions import DomainError
-from apps.gaps.models import Finding, FindingEvent, GapRun
+from apps.gaps.models import (
+    FINDING_CONTENT_FIELDS,
+    FINDING_INTERNAL_FIELDS,
+    FINDING_LIFECYCLE_FIELDS,
+    FINDING_SUBJECT_FIELDS,
+    Finding,
+    FindingEvent,
+    GapRun,
+)
 from apps.gaps.services import finding_acknowledge, recompute_now
 
 EVENT_FIELDS = ("at", "kind", "from_status", "to_status", "actor", "run", "reason", "changes")
@@ -35,27 +43,10 @@ class FindingAdmin(admin.ModelAdmin):
     actions = ["acknowledge", "recompute"]
     readonly_fields = [
         "key",
-        "rule",
-        "nation_a",
-        "nation_b",
-        "coalition",
-        "protocol",
-        "object",
-        "severity",
-        "score",
-        "years_left",
-        "shared_coalitions",
-        "title",
-        "explanation",
-        "evidence",
-        "required_clearances",
-        "fingerprint",
-        "status",
-        "triage_reason",
-        "waiver_expires_on",
-        "first_seen_at",
-        "last_seen_at",
-        "resolved_at",
+        *FINDING_SUBJECT_FIELDS,
+        *FINDING_CONTENT_FIELDS,
+        *FINDING_INTERNAL_FIELDS,
+        *FINDING_LIFECYCLE_FIELDS,
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

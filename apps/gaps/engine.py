@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.gaps.models import (
+    FINDING_CONTENT_FIELDS,
+    FINDING_SUBJECT_FIELDS,
     Finding,
     FindingEvent,
     FindingEventKind,
@@ -36,22 +38,13 @@ from apps.gaps.snapshot import Snapshot, load_snapshot
 
 #: pg_advisory_xact_lock key serialising gap runs ("gaps" in ASCII).
 RUN_LOCK = 0x67617073
+#: What an "updated" or "reopened" event records, before and after: every computed field but those the key
+#: already names (a finding's rule, nations and protocol never change), so no update goes unexplained.
+TRACKED_CHANGES = [*FINDING_CONTENT_FIELDS, "required_clearances"]
 #: Content fields a run writes; a change in any of them changes the fingerprint.
 COMPUTED_FIELDS = [
-    "rule",
-    "nation_a_id",
-    "nation_b_id",
-    "coalition_id",
-    "protocol_id",
-    "object",
-    "severity",
-    "score",
-    "years_left",
-    "shared_coalitions",
-    "title",
-    "explanation",
-    "evidence",
-    "required_clearances",
+    *(field.attname for field in Finding._meta.concrete_fields if field.name in FINDING_SUBJECT_FIELDS),
+    *TRACKED_CHANGES,
 ]
 #: Lifecycle fields a run writes besides the computed ones.
 WRITTEN_FIELDS = [
@@ -67,13 +60,6 @@ WRITTEN_FIELDS = [
 #: Shown in place of a triage reason written while the finding needed clearances it no longer needs; the
 #: reason itself stays in the finding's history, visible to those cleared for it.
 RESTRICTED_TRIAGE_REASON = "Triaged while this gap was restricted; the reason is in its history."
-#: What an "updated" or "reopened" event records, before and after: every computed field but those the key
-#: already names (a finding's rule, nations and protocol never change), so no update goes unexplained.
-TRACKED_CHANGES = [
-    name
-    for name in COMPUTED_FIELDS
-    if name not in {"rule", "nation_a_id", "nation_b_id", "coalition_id", "protocol_id"}
-]
 
 
 @dataclass

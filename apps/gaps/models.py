@@ -64,6 +64,32 @@ def cleared_for(user: User) -> Q:
     return Q(required_clearances=[]) | Q(required_clearances__contained_by=sorted(user.cleared_coalition_ids()))
 
 
+#: A finding's field list, written once: what it is about (the rule and its subjects), what the rule computed
+#: about it, and where it stands in its lifecycle. The engine writes the first two, the admin shows all three
+#: read-only, and the API publishes them (less what only the engine and the scoping read).
+FINDING_SUBJECT_FIELDS = ("rule", "nation_a", "nation_b", "coalition", "protocol")
+FINDING_CONTENT_FIELDS = (
+    "object",
+    "severity",
+    "score",
+    "years_left",
+    "shared_coalitions",
+    "title",
+    "explanation",
+    "evidence",
+)
+#: Computed like the content, but for the engine and the scoping only (who may see it, whether it changed).
+FINDING_INTERNAL_FIELDS = ("required_clearances", "fingerprint")
+FINDING_LIFECYCLE_FIELDS = (
+    "status",
+    "triage_reason",
+    "waiver_expires_on",
+    "first_seen_at",
+    "last_seen_at",
+    "resolved_at",
+)
+
+
 class FindingQuerySet(models.QuerySet["Finding"]):
     def visible_to(self, user: User) -> Self:
         """Findings every evidence record of which ``user`` may see (``required_clearances`` lists the

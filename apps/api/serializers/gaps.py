@@ -8,7 +8,13 @@ from django.db.models import F, QuerySet
 from rest_framework import serializers
 
 from apps.api.serializers.base import StrictInput
-from apps.gaps.models import Finding, GapRun
+from apps.gaps.models import (
+    FINDING_CONTENT_FIELDS,
+    FINDING_LIFECYCLE_FIELDS,
+    FINDING_SUBJECT_FIELDS,
+    Finding,
+    GapRun,
+)
 
 
 class FindingOutput(serializers.ModelSerializer):
@@ -23,25 +29,9 @@ class FindingOutput(serializers.ModelSerializer):
         fields = (
             "id",
             "key",
-            "rule",
-            "nation_a",
-            "nation_b",
-            "coalition",
-            "protocol",
-            "object",
-            "severity",
-            "score",
-            "years_left",
-            "shared_coalitions",
-            "title",
-            "explanation",
-            "evidence",
-            "status",
-            "triage_reason",
-            "waiver_expires_on",
-            "first_seen_at",
-            "last_seen_at",
-            "resolved_at",
+            *FINDING_SUBJECT_FIELDS,
+            *FINDING_CONTENT_FIELDS,
+            *FINDING_LIFECYCLE_FIELDS,
             "updated_at",
         )
         read_only_fields = fields
