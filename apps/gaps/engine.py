@@ -59,6 +59,8 @@ WRITTEN_FIELDS = [
 ]
 #: Shown in place of a triage reason written while the finding needed clearances it no longer needs; the
 #: reason itself stays in the finding's history, visible to those cleared for it.
+#: Why a run resolves a finding.
+GONE = "The data no longer produces this gap."
 RESTRICTED_TRIAGE_REASON = "Triaged while this gap was restricted; the reason is in its history."
 
 
@@ -221,33 +223,23 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
     events: list[FindingEvent] = []
     changed: list[Finding] = []
     for finding in locked:
+        previous = finding.status
         if finding.pk in touched:
             draft, fingerprint = touched[finding.pk]
             before = list(finding.required_clearances)
-            if finding.status == FindingStatus.RESOLVED:
-                changes = _apply(finding, draft, fingerprint)
-                finding.status, finding.resolved_at, finding.last_seen_at = FindingStatus.OPEN, None, now
+            changes = _apply(finding, draft, fingerprint)
+            finding.last_seen_at = now
+            if previous == FindingStatus.RESOLVED:
+                finding.status, finding.resolved_at = FindingStatus.OPEN, None
                 finding.triage_reason, finding.triage_clearances, finding.waiver_expires_on = "", [], None
-                events.append(_event(finding, FindingEventKind.REOPENED, run, FindingStatus.RESOLVED, changes, before))
+                events.append(_event(finding, FindingEventKind.REOPENED, run, previous, changes, before))
                 counts.opened += 1
             else:
-                changes = _apply(finding, draft, fingerprint)
-                finding.last_seen_at = now
-                events.append(_event(finding, FindingEventKind.UPDATED, run, finding.status, changes, before))
+                events.append(_event(finding, FindingEventKind.UPDATED, run, previous, changes, before))
                 counts.updated += 1
-        elif finding.status != FindingStatus.RESOLVED:
-            events.append(
-                FindingEvent(
-                    finding=finding,
-                    kind=FindingEventKind.RESOLVED,
-                    run=run,
-                    from_status=finding.status,
-                    to_status=FindingStatus.RESOLVED,
-                    reason="The data no longer produces this gap.",
-                    required_clearances=finding.required_clearances,
-                )
-            )
+        elif previous != FindingStatus.RESOLVED:
             finding.status, finding.resolved_at = FindingStatus.RESOLVED, now
+            events.append(_event(finding, FindingEventKind.RESOLVED, run, previous, reason=GONE))
             counts.resolved += 1
         else:
             continue
@@ -258,15 +250,7 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
         finding = Finding(key=draft.key, status=FindingStatus.OPEN, first_seen_at=now, last_seen_at=now)
         _apply(finding, draft, draft.fingerprint())
         created.append(finding)
-        events.append(
-            FindingEvent(
-                finding=finding,
-                kind=FindingEventKind.OPENED,
-                run=run,
-                to_status=FindingStatus.OPEN,
-                required_clearances=finding.required_clearances,
-            )
-        )
+        events.append(_event(finding, FindingEventKind.OPENED, run))
     counts.opened += len(created)
     Finding.objects.bulk_create(created, batch_size=2000)
     _bulk_update(changed, [*COMPUTED_FIELDS, *WRITTEN_FIELDS])
@@ -300,17 +284,26 @@ def _bulk_update(findings: list[Finding], names: list[str]) -> None:
 
 
 def _event(
-    finding: Finding, kind: str, run: GapRun, from_status: str, changes: dict[str, list[Any]], before: list[int]
+    finding: Finding,
+    kind: str,
+    run: GapRun,
+    from_status: str = "",
+    changes: dict[str, list[Any]] | None = None,
+    before: list[int] | None = None,
+    reason: str = "",
 ) -> FindingEvent:
-    """An event for a change: ``changes`` carry the old values, so it needs the clearances of both sides."""
+    """The event of a run's transition to ``finding.status``. A change's ``changes`` carry the old values,
+    so it needs the clearances of both sides (``before`` and now)."""
+    clearances = finding.required_clearances if before is None else sorted({*before, *finding.required_clearances})
     return FindingEvent(
-        required_clearances=sorted({*before, *finding.required_clearances}),
+        required_clearances=clearances,
         finding=finding,
         kind=kind,
         run=run,
         from_status=from_status,
         to_status=finding.status,
-        changes={name: [_plain(v) for v in pair] for name, pair in changes.items()},
+        reason=reason,
+        changes={name: [_plain(v) for v in pair] for name, pair in (changes or {}).items()},
     )
 
 

@@ -57,31 +57,45 @@ def _dispatch_drain(token: object) -> None:
     send(drain_recompute_requests)  # when it cannot be sent, the periodic drain picks the request up
 
 
-def _locked(finding: Finding) -> Finding:
-    return Finding.objects.select_for_update().get(pk=finding.pk)
+def _triage(
+    finding: Finding,
+    *,
+    actor: User | None,
+    status: FindingStatus,
+    kind: FindingEventKind,
+    reason: str,
+    expires_on: date | None = None,
+) -> Finding:
+    """The one triage transition: lock the finding, refuse a resolved one, set its status, reason (written
+    for its clearances of now) and waiver expiry, and record the event."""
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.status == FindingStatus.RESOLVED:
+        verb = "acknowledge" if status == FindingStatus.ACKNOWLEDGED else "waive"
+        raise Conflict(f"This gap is resolved; there is nothing to {verb}.")
+    previous, reason = finding.status, reason.strip()
+    finding.status, finding.triage_reason, finding.waiver_expires_on = status, reason, expires_on
+    finding.triage_clearances = finding.required_clearances
+    finding.save(update_fields=["status", "triage_reason", "triage_clearances", "waiver_expires_on", "updated_at"])
+    FindingEvent.objects.create(
+        required_clearances=finding.required_clearances,
+        finding=finding,
+        kind=kind,
+        actor=actor,
+        from_status=previous,
+        to_status=status,
+        reason=reason,
+        changes={} if expires_on is None else {"waiver_expires_on": [None, expires_on.isoformat()]},
+    )
+    return finding
 
 
 @transaction.atomic
 def finding_acknowledge(*, finding: Finding, actor: User | None, reason: str = "") -> Finding:
     """Record that a planner has seen the gap and accepts it is being dealt with. Survives recomputes."""
     ensure_can_triage(actor)
-    finding = _locked(finding)
-    if finding.status == FindingStatus.RESOLVED:
-        raise Conflict("This gap is resolved; there is nothing to acknowledge.")
-    previous = finding.status
-    finding.status, finding.triage_reason, finding.waiver_expires_on = FindingStatus.ACKNOWLEDGED, reason.strip(), None
-    finding.triage_clearances = finding.required_clearances
-    finding.save(update_fields=["status", "triage_reason", "triage_clearances", "waiver_expires_on", "updated_at"])
-    FindingEvent.objects.create(
-        required_clearances=finding.required_clearances,
-        finding=finding,
-        kind=FindingEventKind.ACKNOWLEDGED,
-        actor=actor,
-        from_status=previous,
-        to_status=finding.status,
-        reason=reason.strip(),
+    return _triage(
+        finding, actor=actor, status=FindingStatus.ACKNOWLEDGED, kind=FindingEventKind.ACKNOWLEDGED, reason=reason
     )
-    return finding
 
 
 @transaction.atomic
@@ -96,24 +110,14 @@ def finding_waive(*, finding: Finding, actor: User | None, reason: str, expires_
         errors["expires_on"] = ["A waiver needs an expiry date in the future."]
     if errors:
         raise InvalidInput("; ".join(m for ms in errors.values() for m in ms), errors=errors)
-    finding = _locked(finding)
-    if finding.status == FindingStatus.RESOLVED:
-        raise Conflict("This gap is resolved; there is nothing to waive.")
-    previous = finding.status
-    finding.status, finding.triage_reason, finding.waiver_expires_on = FindingStatus.WAIVED, reason.strip(), expires_on
-    finding.triage_clearances = finding.required_clearances
-    finding.save(update_fields=["status", "triage_reason", "triage_clearances", "waiver_expires_on", "updated_at"])
-    FindingEvent.objects.create(
-        required_clearances=finding.required_clearances,
-        finding=finding,
-        kind=FindingEventKind.WAIVED,
+    return _triage(
+        finding,
         actor=actor,
-        from_status=previous,
-        to_status=finding.status,
-        reason=reason.strip(),
-        changes={"waiver_expires_on": [None, expires_on.isoformat()]},
+        status=FindingStatus.WAIVED,
+        kind=FindingEventKind.WAIVED,
+        reason=reason,
+        expires_on=expires_on,
     )
-    return finding
 
 
 @transaction.atomic

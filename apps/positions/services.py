@@ -78,6 +78,16 @@ def _declare(
     return candidate
 
 
+def _stated(releasability: Coalition | None, declared: PartialDate | None, note: str) -> dict[str, Any]:
+    """The fields every declaration has: who may see it, when it was declared (a day unless said), a note."""
+    return {
+        "releasability": releasability,
+        "declared_on": declared.value if declared else None,
+        "declared_precision": declared.precision if declared else DatePrecision.DAY,
+        "note": note,
+    }
+
+
 @transaction.atomic
 def position_declare(
     *,
@@ -105,11 +115,8 @@ def position_declare(
             "pqc_stance": pqc_stance,
             "qkd_stance": qkd_stance,
             "hybrid_policy": hybrid_policy,
-            "releasability": releasability,
-            "declared_on": declared.value if declared else None,
-            "declared_precision": declared.precision if declared else DatePrecision.DAY,
             "algorithms_named": algorithms_named,
-            "note": note,
+            **_stated(releasability, declared, note),
         },
         actor=actor,
         source=source,
@@ -147,11 +154,8 @@ def approval_set(
             "parameter_set": parameter_set,
             "scope": scope,
             "status": status,
-            "releasability": releasability,
-            "declared_on": declared.value if declared else None,
-            "declared_precision": declared.precision if declared else DatePrecision.DAY,
             "until": until,
-            "note": note,
+            **_stated(releasability, declared, note),
         },
         actor=actor,
         source=source,
@@ -189,10 +193,7 @@ def milestone_set(
             "target_on": target.value,
             "target_precision": target.precision,
             "scope_text": scope_text,
-            "releasability": releasability,
-            "declared_on": declared.value if declared else None,
-            "declared_precision": declared.precision if declared else DatePrecision.DAY,
-            "note": note,
+            **_stated(releasability, declared, note),
         },
         actor=actor,
         source=source,

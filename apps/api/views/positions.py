@@ -5,8 +5,9 @@ in force (with its ETag in If-Match) declares its successor and answers with the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import models, transaction
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +35,7 @@ from apps.positions.services import (
 )
 from apps.sources.services import source_record
 
+V = TypeVar("V", bound="DeclaredViewSet")
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The declarations in force on this date.")
 
 
@@ -59,9 +61,13 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
             return self.model.objects.none()  # type: ignore[attr-defined]
         return self.model.objects.visible_to(self.actor).select_related(*self.related)  # type: ignore[attr-defined]
 
+    #: The model's declaring service (``position_declare``, ``approval_set``, ``milestone_set``).
+    service: ClassVar[Callable[..., Declared]]
+    ordering_fields: ClassVar[tuple[str, ...]] = ("declared_on", "recorded_at", "id")
+
     def declare(self, values: dict[str, Any], *, token_nations: frozenset[int] | None) -> Declared:
         """A first declaration through the model's service (a visible one in force is a conflict)."""
-        raise NotImplementedError
+        return type(self).service(**values, actor=self.actor, token_nations=token_nations, first=True)
 
     def list(self, request: Request) -> Response:
         """The declarations in force now, or on ``as_of``."""
@@ -127,61 +133,53 @@ def _withdraw_schema(output: type[serializers.Serializer]) -> Any:
     return extend_schema_view(withdraw=extend_schema(request=s.WithdrawInput, responses=output))
 
 
-def _schema(
+def _declared(
     output: type[serializers.Serializer],
     history: type[serializers.Serializer],
     create: type[serializers.Serializer],
     update: type[serializers.Serializer],
-) -> Any:
-    return extend_schema_view(
-        list=extend_schema(parameters=[AS_OF]),
-        history=extend_schema(responses=history(many=True)),
-        create=extend_schema(request=create, responses={201: output}),
-        update=extend_schema(request=update, responses=output),
-        partial_update=extend_schema(request=update, responses=output),
-    )
+) -> Callable[[type[V]], type[V]]:
+    """A declaration view's serializers, set once for the view and its schema."""
+
+    def decorate(view: type[V]) -> type[V]:
+        view.serializer_class, view.history_output, view.create_input, view.update_input = (
+            output,
+            history,
+            create,
+            update,
+        )
+        schema: Any = extend_schema_view(
+            list=extend_schema(parameters=[AS_OF]),
+            history=extend_schema(responses=history(many=True)),
+            create=extend_schema(request=create, responses={201: output}),
+            update=extend_schema(request=update, responses=output),
+            partial_update=extend_schema(request=update, responses=output),
+        )
+        return schema(view)  # type: ignore[no-any-return]
+
+    return decorate
 
 
-@_schema(s.PositionOutput, s.PositionHistoryOutput, s.PositionCreateInput, s.PositionUpdateInput)
+@_declared(s.PositionOutput, s.PositionHistoryOutput, s.PositionCreateInput, s.PositionUpdateInput)
 class PositionViewSet(DeclaredViewSet):
     model = Position
-    serializer_class = s.PositionOutput
-    history_output = s.PositionHistoryOutput
-    create_input = s.PositionCreateInput
-    update_input = s.PositionUpdateInput
     filterset_class = filters.PositionFilter
-    ordering_fields = ("declared_on", "recorded_at", "id")
-
-    def declare(self, values: dict[str, Any], *, token_nations: frozenset[int] | None) -> Declared:
-        return position_declare(**values, actor=self.actor, token_nations=token_nations, first=True)
+    service = staticmethod(position_declare)
 
 
 @_withdraw_schema(s.ApprovalOutput)
-@_schema(s.ApprovalOutput, s.ApprovalHistoryOutput, s.ApprovalCreateInput, s.ApprovalUpdateInput)
+@_declared(s.ApprovalOutput, s.ApprovalHistoryOutput, s.ApprovalCreateInput, s.ApprovalUpdateInput)
 class ApprovalViewSet(WithdrawMixin, DeclaredViewSet):
     model = Approval
-    serializer_class = s.ApprovalOutput
-    history_output = s.ApprovalHistoryOutput
-    create_input = s.ApprovalCreateInput
-    update_input = s.ApprovalUpdateInput
     filterset_class = filters.ApprovalFilter
     related = ("nation", "releasability", "source", "algorithm", "parameter_set")
-    ordering_fields = ("declared_on", "recorded_at", "id")
-
-    def declare(self, values: dict[str, Any], *, token_nations: frozenset[int] | None) -> Declared:
-        return approval_set(**values, actor=self.actor, token_nations=token_nations, first=True)
+    service = staticmethod(approval_set)
 
 
 @_withdraw_schema(s.MilestoneOutput)
-@_schema(s.MilestoneOutput, s.MilestoneHistoryOutput, s.MilestoneCreateInput, s.MilestoneUpdateInput)
+@_declared(s.MilestoneOutput, s.MilestoneHistoryOutput, s.MilestoneCreateInput, s.MilestoneUpdateInput)
 class MilestoneViewSet(WithdrawMixin, DeclaredViewSet):
     model = Milestone
-    serializer_class = s.MilestoneOutput
-    history_output = s.MilestoneHistoryOutput
-    create_input = s.MilestoneCreateInput
-    update_input = s.MilestoneUpdateInput
     filterset_class = filters.MilestoneFilter
     ordering_fields = ("target_on", "declared_on", "recorded_at", "id")
-
-    def declare(self, values: dict[str, Any], *, token_nations: frozenset[int] | None) -> Declared:
-        return milestone_set(**values, actor=self.actor, token_nations=token_nations, first=True)
+    service = staticmethod(milestone_set)

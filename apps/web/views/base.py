@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -27,12 +27,12 @@ def nation_or_404(code: str) -> Nation:
 
 
 def refuse(error: DomainError) -> Exception:
-    """The HTTP refusal for a domain error that no form can show (403 or 404)."""
+    """The page's answer to a domain error that no form shows: 403, 404, or else 400 (never a 500)."""
     if isinstance(error, NotPermitted):
         return PermissionDenied(error.message)
     if isinstance(error, NotFound):
         return Http404(error.message)
-    return error
+    return BadRequest(error.message)
 
 
 def submitted(form: forms.Form, action: Callable[[], object]) -> bool:
@@ -56,17 +56,17 @@ def require_write(user: User, nation: Nation) -> None:
         raise refuse(error) from None
 
 
-def may_write(user: User, nation: Nation) -> bool:
+def _permitted(check: Callable[[], None]) -> bool:
     try:
-        ensure_can_write_nation(user, nation.pk)
+        check()
     except NotPermitted:
         return False
     return True
+
+
+def may_write(user: User, nation: Nation) -> bool:
+    return _permitted(lambda: ensure_can_write_nation(user, nation.pk))
 
 
 def may_triage(user: User) -> bool:
-    try:
-        ensure_can_triage(user)
-    except NotPermitted:
-        return False
-    return True
+    return _permitted(lambda: ensure_can_triage(user))
