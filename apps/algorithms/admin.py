@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
-from apps.core.admin import ServiceAdmin, actor_of
+from apps.core.admin import ServiceAdmin
 
 ALGORITHM_FIELDS = [
     "aliases", "family", "kind", "quantum_vulnerable", "standard", "status", "status_on", "status_precision",
@@ -24,9 +24,8 @@ class AlgorithmAdmin(ServiceAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["name"] if obj else []
 
-    def save_via_service(self, request: HttpRequest, obj: Algorithm, form: Any, change: bool) -> Algorithm:
-        values = {name: getattr(obj, name) for name in ALGORITHM_FIELDS}
-        return algorithm_upsert(name=obj.name, actor=actor_of(request), source=obj.source, **values)
+    service = staticmethod(algorithm_upsert)
+    service_fields = ("name", *ALGORITHM_FIELDS, "source")
 
 
 @admin.register(ParameterSet)
@@ -39,11 +38,5 @@ class ParameterSetAdmin(ServiceAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["name"] if obj else []
 
-    def save_via_service(self, request: HttpRequest, obj: ParameterSet, form: Any, change: bool) -> ParameterSet:
-        return parameter_set_upsert(
-            algorithm=obj.algorithm,
-            name=obj.name,
-            security_category=obj.security_category,
-            note=obj.note,
-            actor=actor_of(request),
-        )
+    service = staticmethod(parameter_set_upsert)
+    service_fields = ("algorithm", "name", "security_category", "note")

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import ensure_can_write_nation
+from apps.accounts.releasability import may_see_derived
 from apps.core.dates import DatePrecision
 from apps.core.exceptions import InvalidInput
-from apps.core.releasability import may_see_derived
 from apps.gaps.engine import evaluate
 from apps.gaps.models import Finding
 from apps.gaps.rules import FindingDraft, Subjects

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from apps.accounts.models import User
-from apps.core.releasability import may_see_derived
+from apps.accounts.releasability import may_see_derived
 from apps.gaps.engine import compute_gaps
 from apps.gaps.rules import FindingDraft
 

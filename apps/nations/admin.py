@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.core.admin import ServiceAdmin, actor_of
+from apps.core.admin import ServiceAdmin
 from apps.nations.models import Coalition, Membership, Nation
 from apps.nations.services import coalition_upsert, membership_set, nation_upsert
 
@@ -18,8 +18,8 @@ class NationAdmin(ServiceAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["code"] if obj else []
 
-    def save_via_service(self, request: HttpRequest, obj: Nation, form: Any, change: bool) -> Nation:
-        return nation_upsert(code=obj.code, name=obj.name, kind=obj.kind, actor=actor_of(request))
+    service = staticmethod(nation_upsert)
+    service_fields = ("code", "name", "kind")
 
 
 @admin.register(Coalition)
@@ -31,15 +31,8 @@ class CoalitionAdmin(ServiceAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["code"] if obj else []
 
-    def save_via_service(self, request: HttpRequest, obj: Coalition, form: Any, change: bool) -> Coalition:
-        return coalition_upsert(
-            code=obj.code,
-            name=obj.name,
-            kind=obj.kind,
-            is_defence=obj.is_defence,
-            note=obj.note,
-            actor=actor_of(request),
-        )
+    service = staticmethod(coalition_upsert)
+    service_fields = ("code", "name", "kind", "is_defence", "note")
 
 
 class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -60,12 +53,6 @@ class MembershipAdmin(ServiceAdmin):
     search_fields = ["nation__code", "nation__name"]
     list_select_related = ["coalition", "nation"]
 
-    def save_via_service(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> Membership:
-        return membership_set(
-            coalition=obj.coalition,
-            nation=obj.nation,
-            joined=obj.joined,
-            left=obj.left,
-            actor=actor_of(request),
-            reason=form.cleaned_data["reason"],
-        )
+    service = staticmethod(membership_set)
+    service_fields = ("coalition", "nation", "joined", "left")
+    form_fields = ("reason",)

@@ -5,13 +5,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
-from apps.core.admin import DeclarationAdmin, actor_of
-from apps.core.dates import partial
+from apps.core.admin import AppendOnlyAdmin, actor_of
 from apps.core.exceptions import DomainError
 from apps.positions.models import Approval, Milestone, Position
 from apps.positions.services import approval_set, declaration_withdraw, milestone_set, position_declare
 
 DECLARED_FIELDS = ["nation", "scope", "releasability", "source", "declared_on", "declared_precision", "note"]
+#: What every declaring service takes from the admin's form, ``declared`` as the partial date.
+DECLARED_ARGUMENTS = ("nation", "scope", "releasability", "source", "declared", "note")
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -30,7 +31,7 @@ class CurrentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Position)
-class PositionAdmin(DeclarationAdmin):
+class PositionAdmin(AppendOnlyAdmin):
     list_display = ["nation", "scope", "pqc_stance", "qkd_stance", "hybrid_policy", "declared_on", "superseded_at"]
     list_filter = [CurrentFilter, "scope", "pqc_stance", "qkd_stance", "hybrid_policy", "releasability"]
     search_fields = ["nation__code", "nation__name", "note", "algorithms_named"]
@@ -54,23 +55,11 @@ class PositionAdmin(DeclarationAdmin):
             ),
         )  # fmt: skip
 
-    def save_via_service(self, request: HttpRequest, obj: Position, form: Any, change: bool) -> Position:
-        return position_declare(
-            nation=obj.nation,
-            actor=actor_of(request),
-            source=obj.source,
-            pqc_stance=obj.pqc_stance,
-            qkd_stance=obj.qkd_stance,
-            hybrid_policy=obj.hybrid_policy,
-            scope=obj.scope,
-            releasability=obj.releasability,
-            declared=partial(obj.declared_on, obj.declared_precision),
-            algorithms_named=obj.algorithms_named,
-            note=obj.note,
-        )
+    service = staticmethod(position_declare)
+    service_fields = (*DECLARED_ARGUMENTS, "pqc_stance", "qkd_stance", "hybrid_policy", "algorithms_named")
 
 
-class WithdrawableAdmin(DeclarationAdmin):
+class WithdrawableAdmin(AppendOnlyAdmin):
     actions = ["withdraw"]
 
     @admin.action(description="Withdraw the selected records (kept in the history)")
@@ -94,20 +83,8 @@ class ApprovalAdmin(WithdrawableAdmin):
     raw_id_fields = ["source"]
     fields = [*DECLARED_FIELDS, "algorithm", "parameter_set", "status", "until"]
 
-    def save_via_service(self, request: HttpRequest, obj: Approval, form: Any, change: bool) -> Approval:
-        return approval_set(
-            nation=obj.nation,
-            algorithm=obj.algorithm,
-            parameter_set=obj.parameter_set,
-            status=obj.status,
-            scope=obj.scope,
-            actor=actor_of(request),
-            source=obj.source,
-            releasability=obj.releasability,
-            declared=partial(obj.declared_on, obj.declared_precision),
-            until=obj.until,
-            note=obj.note,
-        )
+    service = staticmethod(approval_set)
+    service_fields = (*DECLARED_ARGUMENTS, "algorithm", "parameter_set", "status", "until")
 
 
 @admin.register(Milestone)
@@ -119,17 +96,5 @@ class MilestoneAdmin(WithdrawableAdmin):
     raw_id_fields = ["source"]
     fields = [*DECLARED_FIELDS, "kind", "title", "target_on", "target_precision", "scope_text"]
 
-    def save_via_service(self, request: HttpRequest, obj: Milestone, form: Any, change: bool) -> Milestone:
-        return milestone_set(
-            nation=obj.nation,
-            kind=obj.kind,
-            title=obj.title,
-            target=obj.target,
-            scope=obj.scope,
-            scope_text=obj.scope_text,
-            actor=actor_of(request),
-            source=obj.source,
-            releasability=obj.releasability,
-            declared=partial(obj.declared_on, obj.declared_precision),
-            note=obj.note,
-        )
+    service = staticmethod(milestone_set)
+    service_fields = (*DECLARED_ARGUMENTS, "kind", "title", "target", "scope_text")

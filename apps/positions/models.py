@@ -12,9 +12,9 @@ from typing import Any, ClassVar, Self, cast
 from django.db import models
 from django.db.models import Q
 
+from apps.accounts.releasability import Releasable, ReleasableQuerySet
 from apps.core.dates import DatePrecision, PartialDate, partial
 from apps.core.models import choices_check
-from apps.core.releasability import Releasable, ReleasableQuerySet
 
 
 class Scope(models.TextChoices):

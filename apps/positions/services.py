@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import ensure_can_write_nation
+from apps.accounts.releasability import may_see_releasability
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import Conflict, InvalidInput, NotFound
-from apps.core.releasability import may_see_releasability
 from apps.core.services import validate
 from apps.gaps.services import request_recompute
 from apps.nations.models import Coalition, Nation

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from apps.accounts.models import User
+from apps.accounts.releasability import may_see_releasability
 from apps.core.dates import PartialDate
-from apps.core.releasability import may_see_releasability
 from apps.gaps.acceptance import MechanismRow, Verdict, accepts, load_mechanisms
 from apps.gaps.snapshot import ApprovalRow, MilestoneRow, Snapshot, load_snapshot
 from apps.nations.models import NationKind

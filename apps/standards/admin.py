@@ -3,8 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.core.admin import ServiceAdmin, actor_of
-from apps.core.dates import partial
+from apps.core.admin import AppendOnlyAdmin, ServiceAdmin
 from apps.standards.models import Mechanism, Protocol, StandardsBody, WorkItem, WorkItemStatus
 from apps.standards.services import (
     body_upsert,
@@ -20,8 +19,8 @@ class StandardsBodyAdmin(ServiceAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
-    def save_via_service(self, request: HttpRequest, obj: StandardsBody, form: Any, change: bool) -> StandardsBody:
-        return body_upsert(code=obj.code, name=obj.name, actor=actor_of(request))
+    service = staticmethod(body_upsert)
+    service_fields = ("code", "name")
 
 
 @admin.register(Protocol)
@@ -29,8 +28,8 @@ class ProtocolAdmin(ServiceAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
-    def save_via_service(self, request: HttpRequest, obj: Protocol, form: Any, change: bool) -> Protocol:
-        return protocol_upsert(code=obj.code, name=obj.name, actor=actor_of(request))
+    service = staticmethod(protocol_upsert)
+    service_fields = ("code", "name")
 
 
 class WorkItemStatusInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -56,26 +55,16 @@ class WorkItemAdmin(ServiceAdmin):
     raw_id_fields = ["source"]
     inlines = [WorkItemStatusInline]
 
-    def save_via_service(self, request: HttpRequest, obj: WorkItem, form: Any, change: bool) -> WorkItem:
-        return work_item_upsert(
-            body=obj.body,
-            identifier=obj.identifier,
-            actor=actor_of(request),
-            source=obj.source,
-            algorithms=list(form.cleaned_data["algorithms"]),
-            title=obj.title,
-            protocol=obj.protocol,
-            protocol_label=obj.protocol_label,
-            algorithms_text=obj.algorithms_text,
-            hybrid=obj.hybrid,
-            expected_completion_on=obj.expected_completion_on,
-            expected_completion_precision=obj.expected_completion_precision,
-            note=obj.note,
-        )
+    service = staticmethod(work_item_upsert)
+    service_fields = (
+        "body", "identifier", "source", "title", "protocol", "protocol_label", "algorithms_text", "hybrid",
+        "expected_completion_on", "expected_completion_precision", "note",
+    )  # fmt: skip
+    form_fields = ("algorithms",)
 
 
 @admin.register(WorkItemStatus)
-class WorkItemStatusAdmin(ServiceAdmin):
+class WorkItemStatusAdmin(AppendOnlyAdmin):
     """Statuses are history: add a new one, never edit an old one. The lifecycle stage is derived."""
 
     list_display = ["work_item", "status", "lifecycle", "status_on", "status_precision", "recorded_at"]
@@ -85,17 +74,9 @@ class WorkItemStatusAdmin(ServiceAdmin):
     raw_id_fields = ["work_item", "source"]
     exclude = ["lifecycle", "recorded_by"]
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def save_via_service(self, request: HttpRequest, obj: WorkItemStatus, form: Any, change: bool) -> WorkItemStatus:
-        return work_item_status_record(
-            work_item=obj.work_item,
-            status=obj.status,
-            on=partial(obj.status_on, obj.status_precision),
-            source=obj.source,
-            actor=actor_of(request),
-        )
+    service = staticmethod(work_item_status_record)
+    service_fields = ("work_item", "status", "source")
+    renamed_fields = {"on": "status_date"}
 
 
 @admin.register(Mechanism)
@@ -106,18 +87,9 @@ class MechanismAdmin(ServiceAdmin):
     list_select_related = ["protocol"]
     filter_horizontal = ["parameter_sets", "work_items"]
 
-    def save_via_service(self, request: HttpRequest, obj: Mechanism, form: Any, change: bool) -> Mechanism:
-        return mechanism_upsert(
-            protocol=obj.protocol,
-            name=obj.name,
-            actor=actor_of(request),
-            parameter_sets=list(form.cleaned_data["parameter_sets"]),
-            work_items=list(form.cleaned_data["work_items"]),
-            kind=obj.kind,
-            code_point=obj.code_point,
-            hybrid=obj.hybrid,
-            classical_component=obj.classical_component,
-            classical_algorithm=obj.classical_algorithm,
-            cited_row=obj.cited_row,
-            note=obj.note,
-        )
+    service = staticmethod(mechanism_upsert)
+    service_fields = (
+        "protocol", "name", "kind", "code_point", "hybrid", "classical_component", "classical_algorithm",
+        "cited_row", "note",
+    )  # fmt: skip
+    form_fields = ("parameter_sets", "work_items")

@@ -1,13 +1,17 @@
 """The admin lists, filters and searches every model, and writes only through the services."""
 
+import inspect
+
 import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import User
+from apps.core.admin import ServiceAdmin
 from apps.nations.models import Nation
 from apps.positions.models import Position
+from apps.sources.models import Source
 from tests.factories import declare, make_source
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +80,37 @@ def test_nothing_can_be_deleted_in_the_admin(admin_client_for: Client, officer_a
     response = admin_client_for.post(reverse("admin:positions_position_delete", args=[position.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert Position.objects.filter(pk=position.pk).exists()
+
+
+SERVICE_ADMINS = [(m, a) for m, a in admin.site._registry.items() if isinstance(a, ServiceAdmin)]
+
+
+@pytest.mark.parametrize(("model", "model_admin"), SERVICE_ADMINS, ids=[m._meta.label for m, _ in SERVICE_ADMINS])
+def test_each_admin_gives_its_service_exactly_the_arguments_it_takes(model, model_admin: ServiceAdmin) -> None:
+    given = [*model_admin.service_fields, *model_admin.renamed_fields, *model_admin.form_fields]
+    if model_admin.service_takes_actor:
+        given.append("actor")
+    parameters = inspect.signature(type(model_admin).service).parameters
+    inspect.signature(type(model_admin).service).bind(**dict.fromkeys(given))  # no unknown or missing argument
+    assert "actor" not in parameters or model_admin.service_takes_actor
+    for name in [*model_admin.service_fields, *model_admin.renamed_fields.values()]:
+        assert hasattr(model, name) or name in {f.attname for f in model._meta.concrete_fields}, name
+
+
+def test_adding_a_source_in_the_admin_records_it_through_the_service(admin_client_for: Client) -> None:
+    response = admin_client_for.post(
+        reverse("admin:sources_source_add"),
+        {
+            "authority": " BSI ",
+            "document": "TR-02102-1",
+            "url": "",
+            "primary_url": "https://www.bsi.bund.de/tr-02102",
+            "primary_seen": "",
+            "published_on": "2025-01-01",
+            "published_precision": "month",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    source = Source.objects.get(document="TR-02102-1")
+    assert (source.authority, str(source.published)) == ("BSI", "2025-01")  # stripped by ``source_record``
