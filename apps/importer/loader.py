@@ -26,9 +26,10 @@ from apps.core.exceptions import DomainError
 from apps.importer import mechanisms
 from apps.importer.matching import AlgorithmMatcher
 from apps.importer.rows import ReferenceDataError, Row, read_rows
+from apps.importer.updates import ApprovalSkip, Replaces, Skip, Updates
 from apps.nations.models import Coalition, CoalitionKind, Membership, Nation, NationKind
 from apps.nations.services import coalition_upsert, membership_set, nation_upsert
-from apps.positions.models import ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
+from apps.positions.models import Approval, ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
 from apps.positions.services import approval_set, milestone_set, position_declare
 from apps.sources.models import PrimarySeen, Source
 from apps.sources.services import source_record
@@ -37,6 +38,14 @@ from apps.standards.services import body_upsert, protocol_upsert, work_item_stat
 
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "fixtures"
 ROSTER_COLUMNS = ["coalition", "code", "name", "joined", "joined_precision", "left", "left_precision"]
+STANDARDS_COLUMNS = ["body", "identifier", "title", "protocol", "algorithms", "status", "status_date", "hybrid",
+                     "source_url", "verified", "note", "primary_url", "primary_seen", "protocol_code"]  # fmt: skip
+POSITION_COLUMNS = ["code", "name", "pqc_stance", "qkd_stance", "hybrid_policy", "algorithms_named", "authority",
+                    "document", "published", "source_url", "verified", "note", "primary_url", "primary_seen",
+                    "scope", "releasability"]  # fmt: skip
+APPROVAL_COLUMNS = ["code", "subject", "status", "scope", "basis", "note"]
+MILESTONE_COLUMNS = ["code", "milestone", "target_date", "scope", "kind", "source_url", "verified", "primary_url",
+                     "primary_seen", "applies_to", "target_precision"]  # fmt: skip
 
 
 @dataclass
@@ -85,13 +94,17 @@ class _Loader:
         self.load_nations_and_memberships()
         self.load_algorithms()
         self.load_parameter_sets()
-        self.load_standards_work()
+        updates = Updates(self)
+        self.load_standards_work(self.rows("standards_work.csv", STANDARDS_COLUMNS), skip=updates.replaced_work_item)
         mechanisms.load_mechanisms(self.rows(mechanisms.FILE, mechanisms.COLUMNS), actor=self.actor)
-        self.load_positions()
-        self.load_approvals()
-        self.load_milestones()
+        self.load_positions(self.rows("national_positions.csv", POSITION_COLUMNS), skip=updates.replaced_position)
+        self.load_approvals(
+            self.rows("approvals.csv", APPROVAL_COLUMNS), self.position_rows, skip=updates.replaced_approval
+        )
+        self.load_milestones(self.rows("national_milestones.csv", MILESTONE_COLUMNS), skip=updates.replaced_milestone)
         for folder in self.updates:
             self.load_rosters(folder)
+            updates.load(folder)
 
     def rows(self, name: str, columns: list[str]) -> list[Row]:
         """The rows of ``name``, a path under the load's directory (``updates-2026-12/…`` for an update)."""
@@ -144,7 +157,7 @@ class _Loader:
         try:
             return self.nations[code]
         except KeyError:
-            raise row.error("code", f"unknown nation {code!r} (not in national_positions.csv)") from None
+            raise row.error("code", f"unknown nation {code!r} (in no position row or roster)") from None
 
     # -- the files, in dependency order ---------------------------------------------------------------
 
@@ -268,16 +281,17 @@ class _Loader:
                     actor=self.actor,
                 )
 
-    def load_standards_work(self) -> None:
-        columns = ["body", "identifier", "title", "protocol", "algorithms", "status", "status_date", "hybrid",
-                   "source_url", "verified", "note", "primary_url", "primary_seen", "protocol_code"]  # fmt: skip
+    def load_standards_work(self, rows: list[Row], *, skip: Skip = None) -> None:
         matcher = AlgorithmMatcher()
-        for row in self.rows("standards_work.csv", columns):
+        for row in rows:
+            if skip and skip(row):
+                continue
             source = self.source(row, authority=row.text("body"), document=row.text("title"))
-            with self.at(row, {"status_on": "status_date", "code": "body"}):
+            with self.at(row, {"status_on": "status_date", "code": "body", "formerly": "supersedes"}):
                 item = work_item_upsert(
                     body=body_upsert(code=row.required("body"), actor=self.actor),
                     identifier=row.required("identifier"),
+                    formerly=row.text("supersedes"),
                     actor=self.actor,
                     source=source,
                     algorithms=matcher.find(row.text("algorithms")),
@@ -296,18 +310,17 @@ class _Loader:
                     actor=self.actor,
                 )
 
-    def load_positions(self) -> None:
-        columns = ["pqc_stance", "qkd_stance", "hybrid_policy", "algorithms_named", "authority", "document",
-                   "published", "source_url", "verified", "note", "primary_url", "primary_seen", "scope",
-                   "releasability"]  # fmt: skip
-        for row in self.rows("national_positions.csv", columns):
+    def load_positions(self, rows: list[Row], *, skip: Skip = None) -> None:
+        for row in rows:
+            if skip and skip(row):
+                continue
             releasability = row.text("releasability")
             source = self.source(
                 row, authority=row.text("authority"), document=row.text("document"), published_field="published"
             )
             with self.at(row):
                 position_declare(
-                    nation=self.nations[row.required("code")],
+                    nation=self.nation(row, row.required("code")),
                     actor=self.actor,
                     source=source,
                     pqc_stance=row.choice("pqc_stance", PqcStance, blank_as=PqcStance.UNDECLARED),
@@ -320,10 +333,12 @@ class _Loader:
                     note=row.text("note"),
                 )
 
-    def load_approvals(self) -> None:
+    def load_approvals(self, rows: list[Row], bases: dict[str, Row], *, skip: ApprovalSkip = None) -> list[Approval]:
+        """Write ``rows`` (each resting on the position row ``bases[basis]``); returns what they declare."""
         algorithms = list(Algorithm.objects.all())
         parameter_sets = {p.name: p for p in ParameterSet.objects.select_related("algorithm")}
-        for row in self.rows("approvals.csv", ["code", "subject", "status", "scope", "basis", "note"]):
+        declared = []
+        for row in rows:
             subject = row.required("subject")
             parameter_set = parameter_sets.get(subject)
             if parameter_set is not None:
@@ -333,36 +348,43 @@ class _Loader:
                 if len(matches) != 1:
                     raise row.error("subject", f"{subject!r} names no algorithm, alias or parameter set")
                 algorithm = matches[0]
-            basis = self.position_rows.get(row.required("basis"))
+            basis = bases.get(row.required("basis"))
             if basis is None:
-                raise row.error("basis", f"no national_positions.csv row for {row.text('basis')!r}")
+                raise row.error("basis", f"no position row for {row.text('basis')!r} in {row.file}'s folder")
+            nation = self.nation(row, row.required("code"))
+            scope = row.choice("scope", Scope)
+            if skip and skip(row, nation, algorithm, parameter_set, scope):
+                continue
             releasability = basis.text("releasability")
             source = self.source(
                 basis, authority=basis.text("authority"), document=basis.text("document"), published_field="published"
             )
             with self.at(row):
-                approval_set(
-                    nation=self.nation(row, row.required("code")),
+                approval = approval_set(
+                    nation=nation,
                     algorithm=algorithm,
                     parameter_set=parameter_set,
                     status=row.choice("status", ApprovalStatus),
-                    scope=row.choice("scope", Scope),
+                    scope=scope,
                     actor=self.actor,
                     source=source,
                     releasability=self.coalition(basis, "releasability", releasability) if releasability else None,
                     declared=basis.date("published"),
                     note=row.text("note"),
                 )
+            declared.append(approval)
+        return declared
 
-    def load_milestones(self) -> None:
-        columns = ["code", "milestone", "target_date", "scope", "kind", "source_url", "verified", "primary_url",
-                   "primary_seen", "applies_to", "target_precision"]  # fmt: skip
-        for row in self.rows("national_milestones.csv", columns):
+    def load_milestones(self, rows: list[Row], *, skip: Skip = None, replaces: Replaces = None) -> None:
+        for row in rows:
+            if skip and skip(row):
+                continue
             target = row.date("target_date", row.choice("target_precision", DatePrecision))
             if target is None:
                 raise row.error("target_date", "is required")
             source = self.source(row)
-            with self.at(row, {"title": "milestone", "scope": "applies_to", "scope_text": "scope"}):
+            fields = {"title": "milestone", "scope": "applies_to", "scope_text": "scope", "replaces": "supersedes"}
+            with self.at(row, fields):
                 milestone_set(
                     nation=self.nation(row, row.required("code")),
                     kind=row.choice("kind", MilestoneKind),
@@ -372,4 +394,5 @@ class _Loader:
                     scope_text=row.text("scope"),
                     actor=self.actor,
                     source=source,
+                    replaces=replaces(row) if replaces else None,
                 )

@@ -42,6 +42,7 @@ def _declare(
     source: Source | None,
     token_nations: Collection[int] | None,
     first: bool,
+    replaces: T | None = None,
 ) -> T:
     """Record a declaration (``fields``: its identity and values). If the one in force for the same identity
     says exactly the same, nothing is written; otherwise the new one supersedes it and both stay.
@@ -49,14 +50,22 @@ def _declare(
     The checks run in this order, so that a refusal tells a caller nothing about records it may not see:
     the actor's authority to write for the nation, then (``first``: the caller means a first declaration)
     a conflict with the one in force, raised only if the actor may see that one; a hidden one is
-    superseded exactly as if the caller had named it, so the answer is the same as when there is none."""
+    superseded exactly as if the caller had named it, so the answer is the same as when there is none.
+
+    ``replaces``: the record in force that this one corrects under another identity (a retitled milestone).
+    It is superseded when nothing is in force for the new identity yet."""
     identity = {name: fields.pop(name) for name in model.identity}
     nation: Nation = identity["nation"]
     ensure_can_write_nation(actor, nation.pk, token_nations=token_nations)
     candidate = model(**identity, **fields, source=source, recorded_by=actor)
     validate(candidate, exclude=["superseded_by", "recorded_by"])
     attribute(actor=actor, source=source, reason=f"{model._meta.verbose_name} declared for {nation.code}")
-    current = model._default_manager.select_for_update().filter(**identity).current().order_by("pk").first()  # type: ignore[attr-defined]
+    manager: Any = model._default_manager
+    current = manager.select_for_update().filter(**identity).current().order_by("pk").first()
+    if current is None and replaces is not None:
+        if replaces.nation_id != nation.pk:
+            raise InvalidInput("A declaration can only replace one of the same nation.", field="replaces")
+        current = manager.select_for_update().filter(pk=replaces.pk).current().first()
     if first and current is not None and (actor is None or may_see_releasability(actor, current.releasability_id)):
         raise Conflict("One is already in force for this identity; update it with PUT and its ETag.")
     compared = {**fields, "source": source}
@@ -180,9 +189,11 @@ def milestone_set(
     note: str = "",
     token_nations: Collection[int] | None = None,
     first: bool = False,
+    replaces: Milestone | None = None,
 ) -> Milestone:
-    """Record a dated national target. The same (kind, scope, title) declared again supersedes the old.
-    ``token_nations`` and ``first``: see ``_declare``."""
+    """Record a dated national target. The same (kind, scope, title) declared again supersedes the old;
+    ``replaces`` names the one a correction supersedes under a new kind, scope or title.
+    ``token_nations``, ``first`` and ``replaces``: see ``_declare``."""
     return _declare(
         Milestone,
         fields={
@@ -199,6 +210,7 @@ def milestone_set(
         source=source,
         token_nations=token_nations,
         first=first,
+        replaces=replaces,
     )
 
 

@@ -11,7 +11,7 @@ from apps.accounts.permissions import ensure_can_curate_catalogue
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
-from apps.core.exceptions import InvalidInput
+from apps.core.exceptions import InvalidInput, NotFound
 from apps.core.services import upsert, validate
 from apps.gaps.services import request_recompute
 from apps.sources.models import Source
@@ -51,13 +51,24 @@ def work_item_upsert(
     actor: User | None,
     source: Source | None,
     algorithms: list[Algorithm] | None = None,
+    formerly: str = "",
     **values: Any,
 ) -> WorkItem:
-    """Create the work item ``identifier`` at ``body`` or bring its description up to date."""
+    """Create the work item ``identifier`` at ``body`` or bring its description up to date. ``formerly``:
+    the identifier the same document was recorded under (a draft that became an RFC), renamed to
+    ``identifier`` unless that one exists already; its status history stays with it."""
     ensure_can_curate_catalogue(actor)
     attribute(actor=actor, source=source, reason=f"work item {identifier}")
     values["source"] = source
-    item, changed = upsert(WorkItem, lookup={"body": body, "identifier": identifier}, values=values)
+    lookup = {"body": body, "identifier": identifier}
+    if formerly and formerly != identifier and not WorkItem.objects.filter(**lookup).exists():
+        lookup["identifier"] = formerly
+        values["identifier"] = identifier
+        if not WorkItem.objects.filter(**lookup).exists():
+            raise NotFound(
+                f"No work item {formerly!r} at {body.code} for {identifier!r} to supersede.", field="formerly"
+            )
+    item, changed = upsert(WorkItem, lookup=lookup, values=values)
     if algorithms is not None:
         wanted = {a.pk for a in algorithms}
         have = set(item.algorithms.values_list("pk", flat=True))

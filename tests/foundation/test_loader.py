@@ -18,12 +18,20 @@ from apps.standards.models import WorkItem
 pytestmark = pytest.mark.django_db
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+UPDATE_POSITIONS = "updates-2026-12/national_positions_updates.csv"
+UPDATE_MILESTONES = "updates-2026-12/national_milestones_updates.csv"
+UPDATE_STANDARDS = "updates-2026-12/standards_work_updates.csv"
 
 
 def reference_rows(name: str) -> list[dict[str, str]]:
     """The researched reference file when it is beside the checkout, else the shipped copy (same rows)."""
     path = REFERENCE / name if (REFERENCE / name).exists() else DEFAULT_DIRECTORY / name
     with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def shipped_rows(name: str) -> list[dict[str, str]]:
+    with (DEFAULT_DIRECTORY / name).open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -47,7 +55,8 @@ def fixtures_copy(tmp_path: Path) -> Path:
 
 
 def test_shipped_files_hold_every_reference_row_verbatim() -> None:
-    for name in ["national_positions.csv", "national_milestones.csv", "algorithms.csv", "standards_work.csv"]:
+    for name in ["national_positions.csv", "national_milestones.csv", "algorithms.csv", "standards_work.csv",
+                 UPDATE_POSITIONS, UPDATE_MILESTONES, UPDATE_STANDARDS]:  # fmt: skip
         reference = reference_rows(name)
         with (DEFAULT_DIRECTORY / name).open(newline="", encoding="utf-8") as handle:
             shipped = list(csv.DictReader(handle))
@@ -59,7 +68,10 @@ def test_shipped_files_hold_every_reference_row_verbatim() -> None:
 def test_loading_stores_every_row_with_its_source_and_verified_flag() -> None:
     load_reference()
 
-    positions = reference_rows("national_positions.csv")
+    # The row in force for each nation is the update's where there is one.
+    newest = {row["code"]: row for row in reference_rows("national_positions.csv")}
+    newest |= {row["code"]: row for row in reference_rows(UPDATE_POSITIONS)}
+    positions = list(newest.values())
     assert Position.objects.current().count() == len(positions)
     for row in positions:
         position = Position.objects.current().select_related("source", "nation").get(nation__code=row["code"])
@@ -70,9 +82,15 @@ def test_loading_stores_every_row_with_its_source_and_verified_flag() -> None:
         assert position.source.url == row["source_url"]
         assert position.source.primary_url == row["primary_url"]
         assert str(position.declared or "") == row["published"]
-    assert Milestone.objects.current().count() == len(reference_rows("national_milestones.csv"))
+    updates = reference_rows(UPDATE_MILESTONES)
+    corrections = sum(1 for row in shipped_rows(UPDATE_MILESTONES) if row["supersedes"])
+    assert (
+        Milestone.objects.current().count()
+        == len(reference_rows("national_milestones.csv")) + len(updates) - corrections
+    )
     assert Algorithm.objects.count() == len(reference_rows("algorithms.csv"))
-    assert WorkItem.objects.count() == len(reference_rows("standards_work.csv"))
+    new_documents = sum(1 for row in shipped_rows(UPDATE_STANDARDS) if not row["supersedes"])
+    assert WorkItem.objects.count() == len(reference_rows("standards_work.csv")) + new_documents
     assert Approval.objects.current().count() > 0
 
 
@@ -81,8 +99,10 @@ def test_undeclared_stances_and_blank_dates_stay_what_they_are() -> None:
     switzerland = Position.objects.current().select_related("source").get(nation__code="CH")
     assert (switzerland.pqc_stance, switzerland.qkd_stance, switzerland.hybrid_policy) == ("undeclared",) * 3
     assert switzerland.declared_on is None and switzerland.source.published_on is None
-    us = Position.objects.current().get(nation__code="US")
+    us = Position.objects.filter(nation__code="US").order_by("recorded_at").first()
     assert (str(us.declared), us.declared_precision) == ("2024-12", "month")
+    new_zealand = Position.objects.current().get(nation__code="NZ")  # the update fills its blank date
+    assert (str(new_zealand.declared), new_zealand.declared_precision) == ("2025-04", "month")
 
 
 def test_memberships_carry_the_join_dates_the_sources_give(fixtures_copy: Path) -> None:
@@ -132,6 +152,10 @@ def test_a_changed_row_supersedes_and_the_history_keeps_both(fixtures_copy: Path
         ("updates-2026-12/coalition_members.csv", "joined_precision", "decade", "is not one of"),
         ("updates-2026-12/coalition_members.csv", "left", "1900-01-01", "cannot end"),
         ("updates-2026-12/coalition_members.csv", "code", "", "is required"),
+        ("updates-2026-12/national_positions_updates.csv", "hybrid_policy", "maybe", "is not one of"),
+        ("updates-2026-12/national_milestones_updates.csv", "target_date", "soon", "not a date"),
+        ("updates-2026-12/standards_work_updates.csv", "status", "vibes", "Unknown status"),
+        ("updates-2026-12/approvals.csv", "subject", "Unobtainium", "names no algorithm"),
     ],
 )
 def test_a_malformed_row_loads_nothing_and_names_file_row_and_field(

@@ -30,8 +30,9 @@ def test_south_koreas_own_algorithm_set_shares_nothing_with_the_nist_sets(swept)
 
 def test_frances_hybrid_requirement_against_a_pure_pqc_rule(swept, redeclare):
     # The shipped rows say GB "optional": no conflict. NCSC's "tolerates hybrids only as a stopgap" reads
-    # as "discouraged", a milder conflict; a pure-PQC-only rule ("forbidden") is the hard one.
-    assert not [k for k in swept if k.startswith("hybrid_conflict")]
+    # as "discouraged", a milder conflict; a pure-PQC-only rule ("forbidden") is the hard one. The update's
+    # ISM reading ("not recommended; however, it is not prohibited") makes Australia's the one shipped.
+    assert [k for k in swept if k.startswith("hybrid_conflict")] == ["hybrid_conflict:AU:FR"]
     redeclare("GB", hybrid_policy="discouraged")
     engine.drain_requests()
     milder = Finding.objects.get(key="hybrid_conflict:FR:GB")
@@ -51,12 +52,12 @@ def test_transition_windows_from_the_2030_cut_offs(swept):
     assert "transition_window:AU>NL" not in swept  # NL migrates its priority systems by 2030-12-31
 
 
-def test_ikev2_and_ssh_have_no_final_standard_for_ml_kem(swept):
+def test_ikev2_has_no_final_standard_for_ml_kem_and_ssh_has_one_since_rfc_10042(swept):
     assert "ML-KEM" in swept["standard_not_ready:US:IKEv2"].object
-    assert "ML-KEM" in swept["standard_not_ready:US:SSH"].object
+    assert "standard_not_ready:US:SSH" not in swept  # RFC 10042 (August 2026) is final, and the US allows hybrids
     assert "standard_not_ready:FR:CMS" not in swept  # RFC 9936 is final for ML-KEM in CMS
-    evidence = {e["label"].split(":")[0] for e in swept["standard_not_ready:US:SSH"].evidence}
-    assert "draft-ietf-sshm-mlkem-hybrid-kex" in evidence
+    evidence = {e["label"].split(":")[0] for e in swept["standard_not_ready:US:IKEv2"].evidence}
+    assert "draft-ietf-ipsecme-ikev2-mlkem" in evidence
 
 
 def test_undeclared_allies(swept):

@@ -60,7 +60,8 @@ def test_the_shipped_catalogue_loads_as_an_expert_expects(db: None) -> None:
     group = Mechanism.objects.catalogue().get(protocol__code="TLS", name="X25519MLKEM768")
     assert (group.code_point, group.hybrid, group.classical_component) == ("0x11EC", True, "X25519")
     assert [p.name for p in group.parameter_sets.all()] == ["ML-KEM-768"]
-    assert [w.identifier for w in group.work_items.all()] == ["draft-ietf-tls-ecdhe-mlkem"]
+    # The update renames the draft to the RFC it became; it still defines the group.
+    assert [w.identifier for w in group.work_items.all()] == ["RFC 10024 (draft-ietf-tls-ecdhe-mlkem)"]
     top = Mechanism.objects.get(protocol__code="TLS", name="SecP384r1MLKEM1024")
     assert (top.code_point, top.classical_component) == ("0x11ED", "P-384")
     assert Mechanism.objects.get(protocol__code="TLS", name="MLKEM1024").hybrid is False
