@@ -17,7 +17,12 @@ from apps.api.views.catalogue import (
 from apps.api.views.gaps import FindingViewSet, GapRunViewSet
 from apps.api.views.nations import CoalitionViewSet, MembershipViewSet, NationViewSet
 from apps.api.views.positions import ApprovalViewSet, MilestoneViewSet, PositionViewSet
-from apps.api.views.reports import CoalitionMatrixView, CommonGroundView, ProtocolReadinessView
+from apps.api.views.reports import (
+    CoalitionMatrixView,
+    CoalitionOutlookView,
+    CommonGroundView,
+    ProtocolReadinessView,
+)
 from apps.api.views.root import ApiRootView
 
 router = SimpleRouter()
@@ -43,6 +48,7 @@ v1 = [
     path("", ApiRootView.as_view(api_root_dict=root), name="api-root"),
     *router.urls,
     path("reports/coalitions/<str:code>/matrix/", CoalitionMatrixView.as_view(), name="coalition-matrix"),
+    path("reports/coalitions/<str:code>/outlook/", CoalitionOutlookView.as_view(), name="coalition-outlook"),
     path("reports/protocol-readiness/", ProtocolReadinessView.as_view(), name="protocol-readiness"),
     path("reports/common-ground/", CommonGroundView.as_view(), name="common-ground"),
 ]

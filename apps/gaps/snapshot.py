@@ -9,13 +9,14 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from django.conf import settings
-from django.utils import timezone
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
+from apps.audit.queries import rows_as_recorded
+from apps.core.dates import DatePrecision
 from apps.nations.models import Coalition, Membership, Nation, NationKind
 from apps.positions.models import Approval, Milestone, Position, Scope
 from apps.standards.models import Protocol, WorkItem, WorkItemStatus
@@ -57,6 +58,11 @@ class NationRow:
     code: str
     name: str
     kind: str = NationKind.STATE
+
+    @property
+    def pk(self) -> int:
+        """The id under the name a ``Nation`` gives it, so reports take either."""
+        return self.id
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,7 @@ class Snapshot:
     """The data as of ``as_of``. Collections are keyed by id; per-nation lists hold the records in force."""
 
     as_of: date
+    known_at: datetime | None = None
     nations: dict[int, NationRow] = field(default_factory=dict)
     coalitions: dict[int, CoalitionRow] = field(default_factory=dict)
     memberships: dict[int, frozenset[int]] = field(default_factory=dict)
@@ -260,26 +267,86 @@ def _group(rows: Iterable[object], key: str) -> dict[int, list]:  # type: ignore
     return dict(grouped)
 
 
-def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snapshot:
-    """Read the data in force on ``as_of``: for today (or later) the declarations currently in force, for
-    a past date those in force then (``as_of``). With ``nation_ids``, national records are read only for
-    those nations and their allies (everything an incremental recompute of them can look at). Eleven
-    queries, whatever the number of nations."""
-    # A new declaration may be undated (or dated earlier than the one it supersedes): what is current is
-    # what the nation says now, whatever the dates its sources carry.
-    historical = as_of < timezone.localdate()
-
+def memberships_on(as_of: date, known_at: datetime | None = None) -> dict[int, set[int]]:
+    """Nation id -> the coalitions it belongs to on ``as_of``; with ``known_at``, as the memberships were
+    recorded then (a membership's dates are corrected in place, so the audit trail holds what was known)."""
     memberships: dict[int, set[int]] = defaultdict(set)
-    for nation_id, coalition_id in Membership.objects.as_of(as_of).values_list("nation_id", "coalition_id"):
+    pairs: Iterable[tuple[int, int]]
+    if known_at is None:
+        pairs = Membership.objects.as_of(as_of).values_list("nation_id", "coalition_id")
+    else:
+        rows = [
+            Membership(
+                nation_id=row["nation_id"],
+                coalition_id=row["coalition_id"],
+                joined_on=date.fromisoformat(row["joined_on"]) if row.get("joined_on") else None,
+                joined_precision=row.get("joined_precision") or DatePrecision.DAY,
+                left_on=date.fromisoformat(row["left_on"]) if row.get("left_on") else None,
+                left_precision=row.get("left_precision") or DatePrecision.DAY,
+            )
+            for row in rows_as_recorded(Membership._meta.db_table, known_at)
+        ]
+        pairs = [(m.nation_id, m.coalition_id) for m in rows if m.in_force_on(as_of)]
+    for nation_id, coalition_id in pairs:
         memberships[nation_id].add(coalition_id)
+    return memberships
+
+
+def work_items_on(as_of: date, known_at: datetime | None = None) -> list[WorkItemRow]:
+    """Every standards work item with its status in force on ``as_of`` (as recorded by ``known_at``). Three
+    queries."""
+    covered: dict[int, set[int]] = defaultdict(set)
+    for work_item_id, algorithm_id in WorkItem.algorithms.through.objects.values_list("workitem_id", "algorithm_id"):
+        covered[work_item_id].add(algorithm_id)
+    status_rows = (
+        WorkItemStatus.objects.all() if known_at is None else WorkItemStatus.objects.filter(recorded_at__lte=known_at)
+    )
+    statuses = {s.work_item_id: s for s in status_rows.as_of(as_of).only("work_item_id", "status", "lifecycle")}
+    work_item_rows = WorkItem.objects.all() if known_at is None else WorkItem.objects.filter(created_at__lte=known_at)
+    work_items = []
+    for w in work_item_rows.values("id", "identifier", "protocol_id", "algorithms_text", "expected_completion_on"):
+        status = statuses.get(w["id"])
+        work_items.append(
+            WorkItemRow(
+                id=w["id"],
+                identifier=w["identifier"],
+                protocol_id=w["protocol_id"],
+                algorithm_ids=frozenset(covered.get(w["id"], ())),
+                lifecycle=status.lifecycle if status else "",
+                status=status.status if status else "",
+                expected_completion_on=w["expected_completion_on"],
+                generic=w["algorithms_text"].strip().lower().startswith(GENERIC_WORK_PREFIXES),
+            )
+        )
+    return work_items
+
+
+def load_snapshot(
+    as_of: date,
+    nation_ids: Iterable[int] | None = None,
+    known_at: datetime | None = None,
+    *,
+    coalition_id: int | None = None,
+) -> Snapshot:
+    """Read the data in force on ``as_of``: for today (or later) the declarations currently in force, for
+    a past date those in force then (``as_of``). With ``known_at``, only what the tracker had recorded by
+    that moment counts ("as known then"), and "current" means current at that moment. With ``nation_ids``,
+    national records are read only for those nations and their allies (everything an incremental recompute
+    of them can look at); with ``coalition_id`` instead, only for the coalition's members on ``as_of`` (all
+    a coalition's own evaluation looks at). Twelve queries, whatever the number of nations (fourteen with ``known_at``)."""
+    memberships = memberships_on(as_of, known_at)
     scope_ids: set[int] | None = None
     if nation_ids is not None:
         scope_ids = set(nation_ids)
         their_coalitions = set().union(*(memberships.get(n, set()) for n in scope_ids))
         scope_ids |= {n for n, cs in memberships.items() if cs & their_coalitions}
+    elif coalition_id is not None:
+        scope_ids = {n for n, cs in memberships.items() if coalition_id in cs}
 
     def national(qs):  # type: ignore[no-untyped-def]
-        qs = qs.as_of(as_of) if historical else qs.current()
+        # A new declaration may be undated (or dated earlier than the one it supersedes): what is current
+        # is what the nation says now (or said at ``known_at``), whatever the dates its sources carry.
+        qs = qs.in_force(as_of, known_at)
         return qs if scope_ids is None else qs.filter(nation_id__in=scope_ids)
 
     nation_rows = Nation.objects.all() if scope_ids is None else Nation.objects.filter(id__in=scope_ids)
@@ -321,29 +388,10 @@ def load_snapshot(as_of: date, nation_ids: Iterable[int] | None = None) -> Snaps
         for row in ParameterSet.objects.values_list("id", "algorithm_id", "name", "security_category")
     }
     protocols = {row[0]: ProtocolRow(*row) for row in Protocol.objects.values_list("id", "code")}
-    covered: dict[int, set[int]] = defaultdict(set)
-    for work_item_id, algorithm_id in WorkItem.algorithms.through.objects.values_list("workitem_id", "algorithm_id"):
-        covered[work_item_id].add(algorithm_id)
-    statuses = {
-        s.work_item_id: s for s in WorkItemStatus.objects.as_of(as_of).only("work_item_id", "status", "lifecycle")
-    }
-    work_items = []
-    for w in WorkItem.objects.values("id", "identifier", "protocol_id", "algorithms_text", "expected_completion_on"):
-        status = statuses.get(w["id"])
-        work_items.append(
-            WorkItemRow(
-                id=w["id"],
-                identifier=w["identifier"],
-                protocol_id=w["protocol_id"],
-                algorithm_ids=frozenset(covered.get(w["id"], ())),
-                lifecycle=status.lifecycle if status else "",
-                status=status.status if status else "",
-                expected_completion_on=w["expected_completion_on"],
-                generic=w["algorithms_text"].strip().lower().startswith(GENERIC_WORK_PREFIXES),
-            )
-        )
+    work_items = work_items_on(as_of, known_at)
     return Snapshot(
         as_of=as_of,
+        known_at=known_at,
         nations=nations,
         coalitions=coalitions,
         memberships={n: frozenset(cs) for n, cs in memberships.items() if n in nations},

@@ -104,7 +104,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         (joined "2023" counts from 2023-12-31) and the leave date, the last day of membership, has not begun
         (left "2020-01-31" is still a member that day; left "2020" only until 2020-01-01). A blank join date
         means "member, since when not recorded"; a blank leave date, "still a member". Every read of
-        membership on a date (clearance, matrix, timeline, rules, past-date reports) goes through here."""
+        membership on a date (clearance, matrix, timeline, rules, past-date reports) goes through here;
+        ``Membership.in_force_on`` is the same test for one row (rows rebuilt from the audit trail)."""
         joined = Q(joined_on__isnull=True)
         left = Q(left_on__isnull=True)
         for precision in DatePrecision.values:
@@ -156,3 +157,9 @@ class Membership(TimeStamped):
     @property
     def left(self) -> PartialDate | None:
         return partial(self.left_on, self.left_precision)
+
+    def in_force_on(self, day: date) -> bool:
+        """Whether this membership holds on ``day``: the test ``MembershipQuerySet.as_of`` makes in SQL (the
+        join period is over by ``day``, the leave period has not begun before it)."""
+        joined, left = self.joined, self.left
+        return (joined is None or joined.end <= day) and (left is None or day <= left.start)

@@ -6,11 +6,12 @@ Declarations are never overwritten. A new one supersedes the one in force (``sup
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar, Self, cast
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.accounts.releasability import Releasable, ReleasableQuerySet
 from apps.core.dates import DatePrecision, PartialDate, partial
@@ -85,6 +86,23 @@ def one_in_force(identity: tuple[str, ...], name: str, **options: Any) -> models
 class DeclaredQuerySet(ReleasableQuerySet):
     def current(self) -> Self:
         return self.filter(superseded_at__isnull=True)
+
+    def recorded_by(self, moment: datetime) -> Self:
+        """The declarations the tracker had recorded by ``moment`` ("as known then")."""
+        return self.filter(recorded_at__lte=moment)
+
+    def current_at(self, moment: datetime) -> Self:
+        """What ``current()`` answered at ``moment``: recorded by then and not yet superseded then."""
+        return self.recorded_by(moment).filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment))
+
+    def in_force(self, day: date, known_at: datetime | None = None) -> Self:
+        """What was in force on ``day`` as recorded by ``known_at`` (None: everything recorded). On or after
+        the reference day (``known_at``'s, or today) that is what was current then, in recording order; before
+        it, ``as_of(day)`` among what had been recorded."""
+        reference = timezone.localdate(known_at) if known_at is not None else timezone.localdate()
+        if day < reference:
+            return (self.recorded_by(known_at) if known_at is not None else self).as_of(day)
+        return self.current_at(known_at) if known_at is not None else self.current()
 
     def as_of(self, day: date) -> Self:
         """The declarations in force on ``day``: per identity, the newest declared on or before it. One query

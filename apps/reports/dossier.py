@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
+from apps.gaps.evaluation import EvaluatedFinding, EvaluationDates, evaluate_gaps
 from apps.nations.models import Nation
 from apps.positions.changes import FieldChange, declaration_changes
 from apps.positions.models import Approval, Declared, Milestone, Position
@@ -31,32 +32,37 @@ class Dossier:
         return not self.approvals and not self.milestones and all(p.says_nothing for p in self.positions)
 
 
-def nation_dossier(*, user: User, nation: Nation) -> Dossier:
-    """The current positions (one per scope), approvals and milestones of ``nation``. Three queries."""
-    return Dossier(
-        nation=nation,
-        positions=list(
-            Position.objects.visible_to(user)
-            .current()
-            .filter(nation=nation)
-            .select_related("source", "releasability")
-            .order_by("scope")
-        ),
-        approvals=list(
-            Approval.objects.visible_to(user)
-            .current()
-            .filter(nation=nation)
-            .select_related("algorithm", "parameter_set", "source", "releasability")
-            .order_by("algorithm__name", "parameter_set__name", "scope")
-        ),
-        milestones=list(
-            Milestone.objects.visible_to(user)
-            .current()
-            .filter(nation=nation)
-            .select_related("source", "releasability")
-            .order_by("target_on", "kind")
-        ),
+def nation_dossier(*, user: User, nation: Nation, dates: EvaluationDates | None = None) -> Dossier:
+    """The positions (one per scope), approvals and milestones of ``nation`` in force on ``dates`` (default:
+    the current ones). Three queries."""
+    dates = dates or EvaluationDates.today()
+
+    def declared(model: Any, *related: str) -> list[Any]:
+        records = model.objects.visible_to(user).filter(nation=nation).in_force(dates.as_of, dates.known_at)
+        return list(records.select_related(*related))
+
+    positions: list[Position] = declared(Position, "source", "releasability")
+    approvals: list[Approval] = declared(Approval, "algorithm", "parameter_set", "source", "releasability")
+    milestones: list[Milestone] = declared(Milestone, "source", "releasability")
+    # Sorted here: "in force on a past day" is a DISTINCT ON query, whose own order serves the DISTINCT.
+    positions.sort(key=lambda p: p.scope)
+    approvals.sort(
+        key=lambda a: (
+            a.algorithm.name,
+            a.parameter_set is None,
+            a.parameter_set.name if a.parameter_set else "",
+            a.scope,
+        )
     )
+    milestones.sort(key=lambda m: (m.target_on, m.kind))
+    return Dossier(nation=nation, positions=positions, approvals=approvals, milestones=milestones)
+
+
+def nation_gaps_on(*, user: User, nation: Nation, dates: EvaluationDates, limit: int = 50) -> list[EvaluatedFinding]:
+    """The gaps naming ``nation`` evaluated on ``dates``, worst first, as ``user`` may see them."""
+    evaluation = evaluate_gaps(user=user, dates=dates, nation_ids=[nation.pk])
+    named = [g for g in evaluation.findings if nation.pk in {n.id for n in (g.nation_a, g.nation_b) if n}]
+    return named[:limit]
 
 
 def _subject(record: Declared) -> str:

@@ -8,6 +8,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.gaps.evaluation import EvaluatedFinding, EvaluationDates, evaluate_gaps
 from apps.gaps.models import SEVERITY_RANK, Finding
 from apps.nations.models import Coalition
 
@@ -62,6 +63,35 @@ def finding_list(*, user: User, filters: FindingFilters) -> QuerySet[Finding]:
         findings = findings.filter(protocol__code=filters.protocol_code)
     ordering = SORTS.get(filters.sort, SORTS["severity"])
     return findings.annotate(severity_rank=_severity_rank()).order_by(*ordering)
+
+
+def _matches(gap: EvaluatedFinding, filters: FindingFilters) -> bool:
+    codes = {n.code for n in (gap.nation_a, gap.nation_b) if n is not None}
+    if filters.nation_code and filters.nation_code not in codes:
+        return False
+    if filters.other_code and (filters.other_code not in codes or len(codes) < 2):
+        return False
+    return (
+        (not filters.rule or gap.rule == filters.rule)
+        and (not filters.severity or gap.severity == filters.severity)
+        and (not filters.protocol_code or (gap.protocol is not None and gap.protocol.code == filters.protocol_code))
+    )
+
+
+#: How an evaluated list sorts; "updated" and "first seen" belong to stored findings and fall back to severity.
+EVALUATED_SORTS = {
+    "years_left": lambda g: (g.years_left, -g.severity_rank, g.key),
+    "rule": lambda g: (g.rule, -g.severity_rank, g.key),
+}
+
+
+def evaluated_finding_list(*, user: User, filters: FindingFilters, dates: EvaluationDates) -> list[EvaluatedFinding]:
+    """The gaps on ``dates`` (evaluated, not stored) that ``user`` may see, narrowed by ``filters`` as
+    ``finding_list`` narrows stored ones. ``status`` does not apply: triage belongs to today's findings."""
+    evaluation = evaluate_gaps(user=user, dates=dates, coalition=filters.coalition)
+    gaps = [g for g in evaluation.findings if _matches(g, filters)]
+    sort = EVALUATED_SORTS.get(filters.sort)
+    return sorted(gaps, key=sort) if sort else gaps
 
 
 def finding_for(*, user: User, pk: int) -> Finding | None:

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm
+from apps.gaps.evaluation import EvaluationDates, evaluate_gaps
 from apps.gaps.models import SEVERITY_RANK, Finding
+from apps.gaps.snapshot import NationRow
 from apps.nations.models import Coalition, Nation
 from apps.standards.models import LIFECYCLE_RANK, Protocol, WorkItem, WorkItemStatus
 
@@ -25,25 +27,42 @@ class MatrixCell:
 
 @dataclass
 class CoalitionMatrix:
-    """Nation by nation: the worst severity among the pair's unresolved, unwaived findings."""
+    """Nation by nation: the worst severity among the pair's unresolved, unwaived findings (today), or among
+    the gaps evaluated on ``dates`` (any other date or "as known on")."""
 
     coalition: Coalition
-    nations: list[Nation]
+    nations: list[Nation] | list[NationRow]
+    dates: EvaluationDates
     cells: dict[tuple[int, int], MatrixCell] = field(default_factory=dict)
 
-    def cell(self, a: Nation, b: Nation) -> MatrixCell:
+    def cell(self, a: Nation | NationRow, b: Nation | NationRow) -> MatrixCell:
         return self.cells.get((a.pk, b.pk), MatrixCell())
 
-    def rows(self) -> list[tuple[Nation, list[tuple[Nation, MatrixCell]]]]:
+    def rows(self) -> list[tuple[Nation | NationRow, list[tuple[Nation | NationRow, MatrixCell]]]]:
         return [(a, [(b, self.cell(a, b)) for b in self.nations]) for a in self.nations]
 
+    def add(self, a: int, b: int, severity: str) -> None:
+        for key in ((a, b), (b, a)):
+            cell = self.cells.setdefault(key, MatrixCell())
+            cell.count += 1
+            if cell.severity is None or SEVERITY_RANK[severity] > SEVERITY_RANK[cell.severity]:
+                cell.severity = severity
 
-def coalition_matrix(*, user: User, coalition: Coalition, as_of: date | None = None) -> CoalitionMatrix:
-    """The coalition's member states on ``as_of`` and, per pair, the worst finding ``user`` may see.
-    Two queries, whatever the coalition's size."""
-    day = as_of or timezone.localdate()
-    nations = list(Nation.objects.member_states(coalition, on=day).with_declared(user).order_by("code"))
-    matrix = CoalitionMatrix(coalition=coalition, nations=nations)
+
+def coalition_matrix(*, user: User, coalition: Coalition, dates: EvaluationDates | None = None) -> CoalitionMatrix:
+    """The coalition's member states on ``dates`` and, per pair, the worst gap ``user`` may see: today the
+    stored findings (two queries, whatever the coalition's size), any other date or "as known on" the gaps
+    evaluated then (the evaluation's dozen queries)."""
+    dates = dates or EvaluationDates.today()
+    if not dates.is_today:
+        evaluation = evaluate_gaps(user=user, dates=dates, coalition=coalition)
+        matrix = CoalitionMatrix(coalition=coalition, nations=evaluation.nations, dates=dates)
+        for gap in evaluation.findings:
+            if gap.nation_a is not None and gap.nation_b is not None:
+                matrix.add(gap.nation_a.id, gap.nation_b.id, gap.severity)
+        return matrix
+    nations = list(Nation.objects.member_states(coalition, on=dates.as_of).with_declared(user).order_by("code"))
+    matrix = CoalitionMatrix(coalition=coalition, nations=nations, dates=dates)
     ids = [n.pk for n in nations]
     findings = (
         Finding.objects.visible_to(user)
@@ -52,11 +71,7 @@ def coalition_matrix(*, user: User, coalition: Coalition, as_of: date | None = N
         .values_list("nation_a_id", "nation_b_id", "severity")
     )
     for a, b, severity in findings:
-        for key in ((a, b), (b, a)):
-            cell = matrix.cells.setdefault(key, MatrixCell())
-            cell.count += 1
-            if cell.severity is None or SEVERITY_RANK[severity] > SEVERITY_RANK[cell.severity]:
-                cell.severity = severity
+        matrix.add(a, b, severity)
     return matrix
 
 

@@ -1,4 +1,4 @@
-"""Findings lists as CSV and JSON, exactly the rows the list shows."""
+"""Findings lists as CSV and JSON, exactly the rows the list shows; a coalition's outlook as CSV."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from apps.gaps.models import Finding
+from apps.gaps.outlook import Outlook
 
 COLUMNS = (
     "id",
@@ -71,3 +72,17 @@ def findings_csv(findings: Iterable[Finding]) -> str:
 
 def findings_json(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     return [finding_row(finding) for finding in findings]
+
+
+OUTLOOK_COLUMNS = ("nation_a", "nation_b", "rule", "start", "end", "severity", "detail")
+
+
+def outlook_csv(outlook: Outlook) -> str:
+    """One line per period of the outlook (``end`` inclusive)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(OUTLOOK_COLUMNS)
+    for bar in outlook.bars:
+        row = [bar.nation_a, bar.nation_b, bar.rule, bar.start, bar.end, bar.severity, "; ".join(bar.objects)]
+        writer.writerow([safe_cell(value) for value in row])
+    return buffer.getvalue()

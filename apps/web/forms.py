@@ -9,6 +9,7 @@ from django import forms
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.core.dates import PartialDate
 from apps.core.exceptions import DomainError, InvalidInput
+from apps.gaps.evaluation import EvaluationDates, evaluation_dates
 from apps.gaps.models import FindingStatus, Rule, Severity
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
@@ -192,6 +193,27 @@ class CommonGroundForm(forms.Form):
 
 class SinceForm(forms.Form):
     since = forms.DateField(label="Changed since", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DateSwitchForm(forms.Form):
+    """The date switch of the report pages: the gaps on a day, optionally as known on another. The text is
+    read by ``evaluation_dates``, as the API reads its query string."""
+
+    as_of = forms.CharField(
+        required=False, label="Gaps on", widget=forms.DateInput(attrs={"type": "date", "min": "2000-01-01"})
+    )
+    known_at = forms.CharField(
+        required=False, label="As known on", widget=forms.DateInput(attrs={"type": "date", "min": "2000-01-01"})
+    )
+    dates: EvaluationDates
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            self.dates = evaluation_dates(data.get("as_of"), data.get("known_at"))
+        except InvalidInput as error:
+            add_domain_error(self, error)
+        return data
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:

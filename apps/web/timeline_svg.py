@@ -59,11 +59,15 @@ class TimelinePlot:
     plot_left: int
     plot_right: int
     legend: list[tuple[str, str]]
+    #: The evaluated day's line (date switch), if the page shows another day than today.
+    day_x: float | None = None
 
 
-def layout(rows: list[TimelineRow], *, first_year: int = 2022, last_year: int = 2036) -> TimelinePlot:
-    """Place every milestone of ``rows`` on a shared axis that always shows the 2035 line."""
-    years = [m.target_on.year for row in rows for m in row.milestones]
+def layout(
+    rows: list[TimelineRow], *, first_year: int = 2022, last_year: int = 2036, day: date | None = None
+) -> TimelinePlot:
+    """Place every milestone of ``rows`` on a shared axis that always shows the 2035 line (and ``day``)."""
+    years = [m.target_on.year for row in rows for m in row.milestones] + ([day.year] if day else [])
     start_year = min([first_year, *years])
     end_year = max([last_year, *(y + 1 for y in years)])
     start, end = date(start_year, 1, 1), date(end_year, 12, 31)
@@ -101,4 +105,5 @@ def layout(rows: list[TimelineRow], *, first_year: int = 2022, last_year: int = 
         plot_left=LABEL_WIDTH,
         plot_right=LABEL_WIDTH + PLOT_WIDTH,
         legend=[(KIND_LETTER[kind], label) for kind, label in MilestoneKind.choices],
+        day_x=x_of(day) if day else None,
     )

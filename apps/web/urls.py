@@ -27,6 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     _page("nations/<str:code>/milestones/new/", nations.milestone_new, "milestone-new"),
     _page("matrix/", reports.matrix, "matrix"),
     _page("timeline/", reports.timeline, "timeline"),
+    _page("outlook/", reports.outlook, "outlook"),
+    _page("outlook/export.csv", reports.outlook_export, "outlook-csv"),
     _page("readiness/", reports.readiness, "readiness"),
     _page("readiness/<int:protocol>/<int:algorithm>/", reports.readiness_cell, "readiness-cell"),
     _page("changes/", reports.changes, "changes"),

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import Role, User
 from apps.core.dates import PartialDate
+from apps.gaps.evaluation import EvaluationDates
 from apps.gaps.snapshot import load_snapshot
 from apps.nations.models import Coalition, Membership, Nation
 from apps.nations.services import membership_set
@@ -76,8 +77,13 @@ def test_matrix_timeline_and_rules_list_a_former_member_only_before_it_left(
         snapshot = load_snapshot(day)
         in_ally = {n.code for nid, n in snapshot.nations.items() if ally.pk in snapshot.memberships.get(nid, ())}
         return {
-            "matrix": {n.code for n in coalition_matrix(user=planner, coalition=ally, as_of=day).nations},
-            "timeline": {row.nation.code for row in milestone_timeline(user=planner, coalition=ally, as_of=day)},
+            "matrix": {
+                n.code for n in coalition_matrix(user=planner, coalition=ally, dates=EvaluationDates(as_of=day)).nations
+            },
+            "timeline": {
+                row.nation.code
+                for row in milestone_timeline(user=planner, coalition=ally, dates=EvaluationDates(as_of=day))
+            },
             "rules": in_ally,
         }
 

@@ -9,6 +9,7 @@ import pytest
 
 from apps.accounts.models import Role, User
 from apps.core.dates import PartialDate
+from apps.gaps.evaluation import EvaluationDates
 from apps.importer.loader import DEFAULT_DIRECTORY, load_reference
 from apps.nations.models import Coalition, Membership, Nation
 from apps.positions.models import Position
@@ -27,7 +28,9 @@ def loaded(db: None) -> User:
 
 
 def members(user: User, code: str, day: date | None = None) -> set[str]:
-    matrix = coalition_matrix(user=user, coalition=Coalition.objects.get(code=code), as_of=day)
+    matrix = coalition_matrix(
+        user=user, coalition=Coalition.objects.get(code=code), dates=EvaluationDates(as_of=day) if day else None
+    )
     return {n.code for n in matrix.nations}
 
 

@@ -216,6 +216,16 @@ def test_transition_window_when_one_cuts_classical_before_the_other_supports_pqc
     assert gap.object == "2030-12-31 to 2031-12-31"
 
 
+def test_the_window_is_a_gap_while_it_is_open_and_not_once_it_has_closed():
+    w = allies("AU", "GB")
+    w.milestone("AU", "disallow_classical", date(2030, 12, 31))
+    w.milestone("GB", "priority_systems_done", date(2031, 12, 31))
+    w.snap.as_of = date(2031, 6, 1)  # inside the window
+    assert w.keys("transition_window") == {"transition_window:AU>GB"}
+    w.snap.as_of = date(2032, 1, 1)  # after the UK supports PQC
+    assert w.keys("transition_window") == set()
+
+
 def test_no_window_when_the_other_supports_pqc_in_time():
     w = allies("AU", "NL")
     w.milestone("AU", "disallow_classical", date(2030, 12, 31))

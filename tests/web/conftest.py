@@ -4,6 +4,7 @@ them in production; these tests only need rows to show)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,9 +12,13 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.dates import PartialDate
 from apps.gaps.models import Finding, Rule, Severity
-from apps.nations.models import Nation
+from apps.nations.models import Coalition, Nation
+from apps.positions.models import QkdStance
+from apps.positions.services import milestone_set
 from pqctrack.celery import app as celery_app
+from tests.factories import declare
 
 _counter = {"n": 0}
 
@@ -71,3 +76,19 @@ def in_process_tasks() -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def divergent(nation_a: Nation, nation_b: Nation, ally: Coalition) -> None:
+    """A deploys QKD, B rejects it (releasable to ALLY only); A disallows classical algorithms at the end of
+    2030. Nothing is computed or stored: today's pages show no gap."""
+    declare(nation_a, qkd_stance=QkdStance.DEPLOYING)
+    declare(nation_b, qkd_stance=QkdStance.REJECTS, releasability=ally)
+    milestone_set(
+        nation=nation_a,
+        kind="disallow_classical",
+        title="Classical disallowed",
+        target=PartialDate(date(2030, 12, 31), "day"),
+        actor=None,
+        source=None,
+    )

@@ -171,3 +171,45 @@ def test_planner_waives_a_finding_and_it_leaves_the_open_list(
     assert finding.status == FindingStatus.WAIVED and finding.waiver_expires_on == expires
     for path in shots:
         assert path.exists() and path.stat().st_size > 0
+
+
+def test_planner_switches_the_matrix_to_2031_and_back_to_today(
+    page: Page, live_server, officer_a: User, officer_b: User, planner: User
+) -> None:
+    from apps.algorithms.models import AlgorithmKind
+    from apps.algorithms.services import algorithm_upsert
+    from apps.positions.services import approval_set
+
+    # Both accept FrodoKEM, Avalon only until mid-2030: today they share a KEM, on 2031-01-01 they do not.
+    frodo = algorithm_upsert(name="FrodoKEM", kind=AlgorithmKind.KEM, actor=None, source=None)
+    until = timezone.localdate().replace(year=2030, month=6, day=30)
+    approval_set(nation=officer_a.nation, algorithm=frodo, status="approved", actor=None, source=None, until=until)
+    approval_set(nation=officer_b.nation, algorithm=frodo, status="approved", actor=None, source=None)
+    engine.recompute(trigger=RunTrigger.MANUAL)
+    base = live_server.url
+    shots = []
+
+    sign_in(page, base, planner)
+    page.goto(f"{base}/matrix/?coalition=ALLY")
+    cell = page.get_by_role("link", name="AA and BB: worst", exact=False)
+    expect(cell).to_have_count(0)
+    shots.append(shot(page, "journey3-1-matrix-today"))
+
+    page.get_by_label("Gaps on").fill("2031-01-01")
+    page.get_by_role("button", name="Show").click()
+    banner = page.locator(".date-banner")
+    expect(banner).to_contain_text("Evaluated for 2031-01-01")
+    expect(cell.first).to_be_visible()
+    shots.append(shot(page, "journey3-2-matrix-2031"))
+    cell.first.click()
+    expect(page.locator("#finding-table")).to_contain_text("No common KEM")
+    expect(page.locator(".date-banner")).to_contain_text("2031-01-01")
+    shots.append(shot(page, "journey3-3-findings-2031"))
+
+    page.go_back()
+    page.get_by_role("link", name="Back to today").click()
+    expect(page.locator(".date-banner")).to_have_count(0)
+    expect(cell).to_have_count(0)
+    shots.append(shot(page, "journey3-4-matrix-back-today"))
+    for path in shots:
+        assert path.exists() and path.stat().st_size > 0

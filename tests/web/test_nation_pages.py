@@ -342,6 +342,7 @@ def test_changes_page_in_a_pinned_number_of_queries(
 ) -> None:
     declare(nation_a, actor=officer_a)
     client = login(officer_a)
-    # session, user, clearance, positions, findings opened, findings resolved, header nation, header liaison
-    with django_assert_num_queries(8):
+    # session, user, clearance, positions, approvals, milestones, standards statuses, memberships, findings
+    # opened, findings resolved, header nation, header liaison
+    with django_assert_num_queries(12):
         assert client.get("/changes/").status_code == 200

@@ -92,6 +92,37 @@ class GapRunOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class EvaluatedFindingOutput(serializers.Serializer):
+    """A gap evaluated on ``as_of`` (as known at ``known_at``): a finding's computed content and its dates,
+    without id or lifecycle (nothing is stored)."""
+
+    key = serializers.CharField()
+    rule = serializers.CharField()
+    nation_a = serializers.CharField(source="nation_a.code", allow_null=True, default=None)
+    nation_b = serializers.CharField(source="nation_b.code", allow_null=True, default=None)
+    coalition = serializers.CharField(source="coalition.code", allow_null=True, default=None)
+    protocol = serializers.CharField(source="protocol.code", allow_null=True, default=None)
+    object = serializers.CharField()
+    severity = serializers.CharField()
+    score = serializers.IntegerField()
+    years_left = serializers.DecimalField(max_digits=5, decimal_places=1)
+    shared_coalitions = serializers.ListField(child=serializers.CharField())
+    title = serializers.CharField()
+    explanation = serializers.CharField()
+    evidence = serializers.ListField(child=serializers.DictField())
+    as_of = serializers.DateField()
+    known_at = serializers.DateTimeField(allow_null=True)
+
+
+class EvaluationOutput(serializers.Serializer):
+    """The findings list on another date: every matching gap of that evaluation (not paginated)."""
+
+    as_of = serializers.DateField()
+    known_at = serializers.DateTimeField(allow_null=True)
+    count = serializers.IntegerField()
+    results = EvaluatedFindingOutput(many=True)
+
+
 class MatrixCellOutput(serializers.Serializer):
     nation = serializers.CharField()
     severity = serializers.CharField(allow_null=True)
@@ -106,8 +137,29 @@ class MatrixRowOutput(serializers.Serializer):
 class CoalitionMatrixOutput(serializers.Serializer):
     coalition = serializers.CharField()
     as_of = serializers.DateField()
+    known_at = serializers.DateTimeField(allow_null=True)
+    evaluated = serializers.BooleanField(help_text="False: today's stored findings; true: evaluated on the dates.")
     nations = serializers.ListField(child=serializers.CharField())
     rows = MatrixRowOutput(many=True)
+
+
+class OutlookBarOutput(serializers.Serializer):
+    nation_a = serializers.CharField()
+    nation_b = serializers.CharField()
+    rule = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="The last day of the period (inclusive).")
+    severity = serializers.CharField()
+    objects = serializers.ListField(child=serializers.CharField())
+    evaluation = serializers.CharField(help_text="The findings list evaluated on the first day, for this pair.")
+
+
+class OutlookOutput(serializers.Serializer):
+    coalition = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    days = serializers.ListField(child=serializers.DateField(), help_text="The days evaluated.")
+    bars = OutlookBarOutput(many=True)
 
 
 class ReadinessCellOutput(serializers.Serializer):

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.db import models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -18,8 +20,23 @@ from apps.accounts.models import User
 from apps.api.etag import etag_for
 from apps.api.idempotency import idempotent_create
 from apps.api.permissions import TokenScopes
+from apps.gaps.evaluation import EvaluationDates, evaluation_dates
 
 MAX_ID = 2**63 - 1
+
+
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Evaluate on this date (default today).")
+KNOWN_AT = OpenApiParameter(
+    "known_at",
+    OpenApiTypes.STR,
+    description="Only what had been recorded by then: a date (its end) or an ISO 8601 date-time (default: now).",
+)
+DATES = [AS_OF, KNOWN_AT]
+
+
+def request_dates(request: Request) -> EvaluationDates:
+    """``as_of`` and ``known_at`` from the query string (a bad one is a 400 naming it)."""
+    return evaluation_dates(request.query_params.get("as_of"), request.query_params.get("known_at"))
 
 
 class ApiViewSet(GenericViewSet):

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,9 +19,11 @@ from apps.api.etag import lock_for_update
 from apps.api.idempotency import idempotent_create
 from apps.api.pagination import Cursors, Pages
 from apps.api.serializers import gaps as s
-from apps.api.views.base import ReadOnlyApiViewSet
+from apps.api.views.base import DATES, ReadOnlyApiViewSet, request_dates
+from apps.gaps.evaluation import EvaluationDates
 from apps.gaps.models import Finding, GapRun
 from apps.gaps.services import finding_acknowledge, finding_waive, recompute_now
+from apps.reports.findings import FindingFilters, evaluated_finding_list
 
 
 class FindingViewSet(ReadOnlyApiViewSet):
@@ -36,11 +39,37 @@ class FindingViewSet(ReadOnlyApiViewSet):
             return Finding.objects.none()
         return Finding.objects.visible_to(self.actor).select_related("nation_a", "nation_b", "coalition", "protocol")
 
+    @extend_schema(parameters=DATES)
     def list(self, request: Request) -> Response:
-        """Findings the caller may see, filtered, by cursor (see ``finding_rows`` for why not the serializer)."""
+        """Findings the caller may see, filtered, by cursor (see ``finding_rows`` for why not the serializer).
+        With ``as_of`` another day or ``known_at`` a past moment: the gaps evaluated on those dates instead
+        (``EvaluationOutput``, every match at once; nothing stored, so no ids, statuses or cursors)."""
+        dates = request_dates(request)
+        if not dates.is_today:
+            return self._evaluated(request, dates)
         queryset = self.filter_queryset(Finding.objects.visible_to(self.actor))
         page = self.paginate_queryset(s.finding_rows(queryset))
         return self.get_paginated_response([s.finding_row(row) for row in page or []])
+
+    def _evaluated(self, request: Request, dates: EvaluationDates) -> Response:
+        filterset = self.filterset_class(request.query_params, queryset=Finding.objects.none(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        data = filterset.form.cleaned_data
+        pair = [code.strip() for code in (data.get("pair") or "").split(",") if code.strip()]
+        if data.get("pair") and len(pair) != 2:
+            raise ValidationError({"pair": ["Give two nation codes separated by a comma, e.g. AA,BB."]})
+        filters = FindingFilters(
+            coalition=data.get("coalition"),
+            nation_code=pair[0] if pair else (data["nation"].code if data.get("nation") else ""),
+            other_code=pair[1] if pair else "",
+            rule=data.get("rule") or "",
+            severity=data.get("severity") or "",
+            protocol_code=data["protocol"].code if data.get("protocol") else "",
+        )
+        gaps = evaluated_finding_list(user=self.actor, filters=filters, dates=dates)
+        body = {"as_of": dates.as_of, "known_at": dates.known_at, "count": len(gaps), "results": gaps}
+        return Response(s.EvaluationOutput(body).data)
 
     def _triage(self, request: Request, pk: str, change: Callable[[Finding], Finding]) -> Response:
         """Lock the finding, check If-Match against it, apply ``change`` (one service call)."""

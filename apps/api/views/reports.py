@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import cast
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.http import urlencode
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,34 +18,29 @@ from apps.accounts.models import User
 from apps.api.permissions import TokenScopes
 from apps.api.serializers import common_ground as cg
 from apps.api.serializers import gaps as s
+from apps.api.views.base import AS_OF, DATES, request_dates
+from apps.gaps.outlook import coalition_outlook
 from apps.nations.models import Coalition
 from apps.reports.common_ground import common_ground, report_rows
 from apps.reports.queries import coalition_matrix, protocol_readiness
 
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Evaluate on this date (default today).")
-
-
-def _as_of(request: Request) -> date:
-    query = s.AsOfInput(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    day: date = query.validated_data.get("as_of") or timezone.localdate()
-    return day
-
 
 class CoalitionMatrixView(APIView):
     """Nation by nation for a coalition's members: the worst severity of the unresolved findings the caller
-    may see, and how many there are."""
+    may see, and how many there are; on another date (or as known at a moment), of the gaps evaluated then."""
 
     permission_classes = [IsAuthenticated, TokenScopes]
 
-    @extend_schema(parameters=[AS_OF], responses=s.CoalitionMatrixOutput)
+    @extend_schema(parameters=DATES, responses=s.CoalitionMatrixOutput)
     def get(self, request: Request, code: str) -> Response:
-        day = _as_of(request)
+        dates = request_dates(request)
         coalition = get_object_or_404(Coalition, code=code)
-        matrix = coalition_matrix(user=cast(User, request.user), coalition=coalition, as_of=day)
+        matrix = coalition_matrix(user=cast(User, request.user), coalition=coalition, dates=dates)
         data = {
             "coalition": coalition.code,
-            "as_of": day,
+            "as_of": dates.as_of,
+            "known_at": dates.known_at,
+            "evaluated": not dates.is_today,
             "nations": [n.code for n in matrix.nations],
             "rows": [
                 {
@@ -58,6 +53,31 @@ class CoalitionMatrixView(APIView):
         return Response(s.CoalitionMatrixOutput(data).data)
 
 
+class CoalitionOutlookView(APIView):
+    """Per pair of the coalition's members, the periods from today to the end of 2036 in which each kind of
+    gap exists given what is declared; each period links to the evaluation on its first day."""
+
+    permission_classes = [IsAuthenticated, TokenScopes]
+
+    @extend_schema(responses=s.OutlookOutput)
+    def get(self, request: Request, code: str) -> Response:
+        coalition = get_object_or_404(Coalition, code=code)
+        outlook = coalition_outlook(user=cast(User, request.user), coalition=coalition)
+        findings = request.build_absolute_uri(reverse("v1:finding-list"))
+        bars = [
+            {
+                **bar.__dict__,
+                "evaluation": f"{findings}?"
+                + urlencode(
+                    {"as_of": bar.start.isoformat(), "pair": f"{bar.nation_a},{bar.nation_b}", "rule": bar.rule}
+                ),
+            }
+            for bar in outlook.bars
+        ]
+        data = {"coalition": coalition.code, "start": outlook.start, "end": outlook.end, "days": outlook.days}
+        return Response(s.OutlookOutput({**data, "bars": bars}).data)
+
+
 class ProtocolReadinessView(APIView):
     """Protocol by algorithm: the furthest standard status reached by any work item covering the pair."""
 
@@ -65,7 +85,7 @@ class ProtocolReadinessView(APIView):
 
     @extend_schema(parameters=[AS_OF], responses=s.ProtocolReadinessOutput)
     def get(self, request: Request) -> Response:
-        day = _as_of(request)
+        day = request_dates(request).as_of
         board = protocol_readiness(as_of=day)
         data = {
             "as_of": day,

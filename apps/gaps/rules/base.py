@@ -19,16 +19,20 @@ DEADLINE = date(2035, 12, 31)
 @dataclass(frozen=True)
 class Subjects:
     """What a recompute looks at: every allied state (``nation_ids`` None) or only these nations and the
-    pairs they belong to."""
+    pairs they belong to (``within``: only the pairs of two of them, as a coalition's own evaluation)."""
 
     nation_ids: frozenset[int] | None = None
+    within: bool = False
 
     def nations(self, snapshot: Snapshot) -> list[int]:
         states = snapshot.allied_states()
         return states if self.nation_ids is None else [n for n in states if n in self.nation_ids]
 
     def pairs(self, snapshot: Snapshot) -> list[tuple[int, int]]:
-        return list(snapshot.allied_pairs(self.nation_ids))
+        pairs = snapshot.allied_pairs(self.nation_ids)
+        if self.within and self.nation_ids is not None:
+            return [(a, b) for a, b in pairs if a in self.nation_ids and b in self.nation_ids]
+        return list(pairs)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 Between those two dates no algorithm is acceptable to both. A nation "supports PQC" from its earliest dated
 step towards it (start of migration, PQC preferred, priority systems migrated, migration complete…); a
-nation with no such milestone is assumed to get there no earlier than the 2035 line."""
+nation with no such milestone is assumed to get there no earlier than the 2035 line. The gap holds from
+today until the window closes, the window itself included."""
 
 from __future__ import annotations
 
@@ -50,10 +51,11 @@ def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
                 supports[n] = _earliest(snapshot, n, SUPPORT_KINDS)
         for early, late in ((a, b), (b, a)):
             cutoff, support = cutoffs[early], supports[late]
-            if cutoff is None or cutoff.target_on < snapshot.as_of:
+            if cutoff is None:
                 continue
             support_on: date = support.target_on if support else DEADLINE
-            if support_on <= cutoff.target_on:
+            # The gap holds from the moment it is declared until the window closes, through the window itself.
+            if support_on <= cutoff.target_on or support_on <= snapshot.as_of:
                 continue
             window_years = (support_on - cutoff.target_on).days / 365.25
             shared = snapshot.shared_coalitions(a, b)

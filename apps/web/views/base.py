@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import User
 from apps.accounts.permissions import ensure_can_triage, ensure_can_write_nation
 from apps.core.exceptions import DomainError, NotFound, NotPermitted
+from apps.gaps.evaluation import EvaluationDates
 from apps.nations.models import Nation
-from apps.web.forms import add_domain_error
+from apps.web.forms import DateSwitchForm, add_domain_error
 
 
 class AuthedRequest(HttpRequest):
@@ -70,3 +72,32 @@ def may_write(user: User, nation: Nation) -> bool:
 
 def may_triage(user: User) -> bool:
     return _permitted(lambda: ensure_can_triage(user))
+
+
+@dataclass
+class DateSwitch:
+    """A page's date switch: the form, the dates it asks for (today when it is blank or invalid), the query
+    string that carries them to linked pages, and this page's own query without them (back to today)."""
+
+    form: DateSwitchForm
+    dates: EvaluationDates
+    dates_query: str
+    today_query: str
+
+    @property
+    def status(self) -> int:
+        return 400 if self.form.errors else 200
+
+
+def date_switch(request: HttpRequest) -> DateSwitch:
+    form = DateSwitchForm(request.GET)
+    dates = form.dates if form.is_valid() else EvaluationDates.today()
+    today = request.GET.copy()
+    for name in ("as_of", "known_at", "page"):
+        today.pop(name, None)
+    carried = QueryDict(mutable=True)
+    if not dates.is_today:
+        carried["as_of"] = dates.as_of.isoformat()
+        if dates.known_at is not None:
+            carried["known_at"] = request.GET.get("known_at", "")
+    return DateSwitch(form=form, dates=dates, dates_query=carried.urlencode(), today_query=today.urlencode())

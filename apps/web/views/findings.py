@@ -10,16 +10,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.gaps.services import finding_acknowledge, finding_waive
-from apps.reports.findings import FindingFilters, finding_for, finding_list
+from apps.reports.findings import FindingFilters, evaluated_finding_list, finding_for, finding_list
 from apps.reports.lifecycle import finding_lifecycle
 from apps.web.export import findings_csv, findings_json
 from apps.web.forms import AcknowledgeForm, FindingFilterForm, WaiveForm
-from apps.web.views.base import AuthedRequest, may_triage, submitted
+from apps.web.views.base import AuthedRequest, DateSwitch, date_switch, may_triage, submitted
 
 PAGE_SIZE = 50
 
 
-def _filtered(request: AuthedRequest) -> tuple[FindingFilterForm, Any]:
+def _filters(request: AuthedRequest) -> tuple[FindingFilterForm, FindingFilters]:
     form = FindingFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     filters = FindingFilters(
@@ -32,17 +32,30 @@ def _filtered(request: AuthedRequest) -> tuple[FindingFilterForm, Any]:
         protocol_code=data["protocol"].code if data.get("protocol") else "",
         sort=data.get("sort") or "severity",
     )
+    return form, filters
+
+
+def _filtered(request: AuthedRequest) -> tuple[FindingFilterForm, Any]:
+    form, filters = _filters(request)
     return form, finding_list(user=request.user, filters=filters)
 
 
 def finding_list_view(request: AuthedRequest) -> HttpResponse:
-    form, findings = _filtered(request)
+    """Today's stored findings, or (date switch) the gaps evaluated on another date."""
+    switch: DateSwitch = date_switch(request)
+    form, filters = _filters(request)
+    if switch.dates.is_today:
+        findings: Any = finding_list(user=request.user, filters=filters)
+        table = "web/_finding_table.html"
+    else:
+        findings = evaluated_finding_list(user=request.user, filters=filters, dates=switch.dates)
+        table = "web/_evaluated_table.html"
     page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "web/_finding_table.html" if request.headers.get("HX-Request") else "web/finding_list.html"
-    return render(request, template, context)
+    context = {"form": form, "page": page, "query": query.urlencode(), "switch": switch, "table": table}
+    template = table if request.headers.get("HX-Request") else "web/finding_list.html"
+    return render(request, template, context, status=switch.status)
 
 
 def finding_export(request: AuthedRequest, fmt: str) -> HttpResponse:

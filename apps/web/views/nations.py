@@ -15,10 +15,10 @@ from apps.accounts.models import Role
 from apps.gaps.preview import position_draft_changes
 from apps.nations.models import Nation
 from apps.positions.services import approval_set, milestone_set, position_declare
-from apps.reports.dossier import declaration_history, nation_dossier
+from apps.reports.dossier import declaration_history, nation_dossier, nation_gaps_on
 from apps.reports.findings import open_findings_for_nation
 from apps.web.forms import ApprovalForm, MilestoneForm, PositionForm, SourceForm
-from apps.web.views.base import AuthedRequest, may_write, nation_or_404, require_write, submitted
+from apps.web.views.base import AuthedRequest, date_switch, may_write, nation_or_404, require_write, submitted
 
 
 def home(request: AuthedRequest) -> HttpResponse:
@@ -42,14 +42,21 @@ def nation_list(request: AuthedRequest) -> HttpResponse:
 
 
 def nation_detail(request: AuthedRequest, code: str) -> HttpResponse:
+    """The dossier today (stored findings, with their triage), or in force and evaluated on other dates."""
     nation = nation_or_404(code)
+    switch = date_switch(request)
+    if switch.dates.is_today:
+        findings: list[Any] = list(open_findings_for_nation(user=request.user, nation_id=nation.pk)[:50])
+    else:
+        findings = nation_gaps_on(user=request.user, nation=nation, dates=switch.dates)
     context = {
         "nation": nation,
-        "dossier": nation_dossier(user=request.user, nation=nation),
-        "findings": list(open_findings_for_nation(user=request.user, nation_id=nation.pk)[:50]),
+        "dossier": nation_dossier(user=request.user, nation=nation, dates=switch.dates),
+        "findings": findings,
         "can_write": may_write(request.user, nation),
+        "switch": switch,
     }
-    return render(request, "web/nation_detail.html", context)
+    return render(request, "web/nation_detail.html", context, status=switch.status)
 
 
 def nation_history(request: AuthedRequest, code: str) -> HttpResponse:

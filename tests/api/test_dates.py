@@ -1,0 +1,117 @@
+"""``as_of`` and ``known_at`` on the findings list and the coalition matrix: another date's answer is that
+date's evaluation, scoped like stored findings; a bad date is a 400 problem, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.gaps import engine
+from apps.gaps.models import RunTrigger
+from apps.nations.models import Coalition, Nation
+from apps.positions.models import QkdStance
+from tests.api.conftest import client_for
+from tests.factories import declare
+
+MATRIX = "/api/v1/reports/coalitions/ALLY/matrix/"
+FINDINGS = "/api/v1/findings/"
+
+
+@pytest.fixture
+def divergent(nation_a: Nation, nation_b: Nation, ally: Coalition) -> None:
+    """A deploys QKD, B rejects it (B's stance releasable to ALLY only). Nothing computed or stored yet."""
+    declare(nation_a, qkd_stance=QkdStance.DEPLOYING)
+    declare(nation_b, qkd_stance=QkdStance.REJECTS, releasability=ally)
+
+
+def _cell(body: dict[str, Any], a: str, b: str) -> dict[str, Any]:
+    row = next(r for r in body["rows"] if r["nation"] == a)
+    return next(c for c in row["cells"] if c["nation"] == b)
+
+
+def test_the_matrix_on_another_date_comes_from_that_dates_evaluation(divergent: None, planner: User) -> None:
+    client = client_for(planner)
+    today = client.get(MATRIX).json()
+    assert today["evaluated"] is False and _cell(today, "AA", "BB")["severity"] is None  # nothing stored yet
+    then = client.get(MATRIX, {"as_of": "2031-01-01"}).json()
+    assert then["evaluated"] is True and then["as_of"] == "2031-01-01"
+    assert _cell(then, "AA", "BB")["severity"] is not None
+
+
+def test_known_at_before_a_correction_gives_the_old_belief(nation_a: Nation, divergent: None, planner: User) -> None:
+    before = timezone.now()
+    declare(nation_a, qkd_stance=QkdStance.REJECTS)  # the correction
+    client = client_for(planner)
+    believed = client.get(FINDINGS, {"as_of": "2025-06-01", "known_at": before.isoformat(), "rule": "qkd_divergence"})
+    known = client.get(FINDINGS, {"as_of": "2025-06-01", "rule": "qkd_divergence"})
+    assert believed.status_code == known.status_code == 200
+    assert [g["key"] for g in believed.json()["results"]] == ["qkd_divergence:AA:BB"]
+    assert believed.json()["known_at"] is not None
+    assert known.json()["results"] == []
+
+
+def test_evaluated_findings_carry_their_dates_and_evidence(divergent: None, planner: User) -> None:
+    body = client_for(planner).get(FINDINGS, {"as_of": "2031-01-01", "pair": "AA,BB"}).json()
+    [gap] = [g for g in body["results"] if g["rule"] == "qkd_divergence"]
+    assert gap["as_of"] == "2031-01-01" and gap["known_at"] is None
+    assert {e["model"] for e in gap["evidence"]} == {"positions.position"}
+    assert body["count"] == len(body["results"])
+
+
+def test_an_outsider_does_not_see_an_evaluated_gap_behind_a_restricted_record(
+    divergent: None, planner: User, outside_planner: User
+) -> None:
+    query = {"as_of": "2031-01-01", "rule": "qkd_divergence"}
+    assert client_for(planner).get(FINDINGS, query).json()["count"] == 1
+    assert client_for(outside_planner).get(FINDINGS, query).json()["count"] == 0
+    outsider_matrix = client_for(outside_planner).get(MATRIX, {"as_of": "2031-01-01"}).json()
+    assert _cell(outsider_matrix, "AA", "BB")["severity"] is None
+
+
+def test_anonymous_callers_get_no_evaluation(divergent: None) -> None:
+    assert client_for(None).get(FINDINGS, {"as_of": "2031-01-01"}).status_code in (401, 403)
+    assert client_for(None).get(MATRIX, {"as_of": "2031-01-01"}).status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        (MATRIX, {"as_of": "2031-02-30"}, "as_of"),
+        (MATRIX, {"known_at": "soon"}, "known_at"),
+        (FINDINGS, {"as_of": "99999-01-01"}, "as_of"),
+        (FINDINGS, {"known_at": "2025-06-01T25:00"}, "known_at"),
+        (FINDINGS, {"as_of": "2031-01-01", "pair": "AA"}, "pair"),
+    ],
+)
+def test_bad_dates_are_400_problems_naming_the_field(
+    divergent: None, planner: User, path: str, query: dict[str, str], field: str
+) -> None:
+    response = client_for(planner).get(path, query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert field in response.json()["errors"]
+
+
+def test_today_still_reads_the_stored_findings(divergent: None, planner: User) -> None:
+    engine.recompute(trigger=RunTrigger.SWEEP)
+    body = client_for(planner).get(FINDINGS, {"rule": "qkd_divergence"}).json()
+    assert [f["key"] for f in body["results"]] == ["qkd_divergence:AA:BB"] and "id" in body["results"][0]
+
+
+def test_evaluated_query_counts_are_pinned(divergent: None, planner: User, django_assert_num_queries: Any) -> None:
+    client = client_for(planner)
+    client.get(MATRIX)  # the session's first request loads the user
+    # session + user, the coalition, the snapshot's twelve reads (memberships, nations, coalitions,
+    # positions, approvals, milestones, algorithms, parameter sets, protocols, work-item algorithms,
+    # statuses, work items), then the caller's clearance (their nation's memberships)
+    with django_assert_num_queries(16):
+        assert client.get(MATRIX, {"as_of": "2031-01-01"}).status_code == 200
+    # memberships as known then come from the trail (two reads) instead of the table
+    known_at = timezone.now().isoformat()
+    with django_assert_num_queries(17):
+        assert client.get(MATRIX, {"as_of": "2031-01-01", "known_at": known_at}).status_code == 200
+    with django_assert_num_queries(16):  # the same reads, the coalition through the filter
+        assert client.get(FINDINGS, {"as_of": "2031-01-01", "coalition": "ALLY"}).status_code == 200
