@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, QuerySet
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from apps.api.serializers.base import StrictInput
@@ -121,6 +122,24 @@ class EvaluationOutput(serializers.Serializer):
     known_at = serializers.DateTimeField(allow_null=True)
     count = serializers.IntegerField()
     results = EvaluatedFindingOutput(many=True)
+
+
+class FindingPageOutput(serializers.Serializer):
+    """One cursor page of stored findings (what ``Cursors`` answers for today's list)."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = FindingOutput(many=True)
+
+
+#: The findings list answers today's stored findings by the page, or another date's evaluation at once:
+#: two shapes, declared as such (an evaluated gap has no id, status or first_seen_at to promise).
+FINDING_LIST_OUTPUT = PolymorphicProxySerializer(
+    component_name="FindingListOutput",
+    serializers=[FindingPageOutput, EvaluationOutput],
+    resource_type_field_name=None,
+    many=False,
+)
 
 
 class MatrixCellOutput(serializers.Serializer):

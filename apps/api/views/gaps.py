@@ -39,7 +39,7 @@ class FindingViewSet(ReadOnlyApiViewSet):
             return Finding.objects.none()
         return Finding.objects.visible_to(self.actor).select_related("nation_a", "nation_b", "coalition", "protocol")
 
-    @extend_schema(parameters=DATES)
+    @extend_schema(parameters=DATES, responses=s.FINDING_LIST_OUTPUT)
     def list(self, request: Request) -> Response:
         """Findings the caller may see, filtered, by cursor (see ``finding_rows`` for why not the serializer).
         With ``as_of`` another day or ``known_at`` a past moment: the gaps evaluated on those dates instead
