@@ -18,7 +18,9 @@ from apps.gaps.models import (
 )
 
 
-class FindingOutput(serializers.ModelSerializer):
+class FindingContentOutput(serializers.ModelSerializer):
+    """What the rules computed about a gap, stored or not: its key, subjects (as codes) and content."""
+
     nation_a = serializers.CharField(source="nation_a.code", read_only=True, allow_null=True)
     nation_b = serializers.CharField(source="nation_b.code", read_only=True, allow_null=True)
     coalition = serializers.CharField(source="coalition.code", read_only=True, allow_null=True)
@@ -27,14 +29,15 @@ class FindingOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = (
-            "id",
-            "key",
-            *FINDING_SUBJECT_FIELDS,
-            *FINDING_CONTENT_FIELDS,
-            *FINDING_LIFECYCLE_FIELDS,
-            "updated_at",
-        )
+        fields: tuple[str, ...] = ("key", *FINDING_SUBJECT_FIELDS, *FINDING_CONTENT_FIELDS)
+        read_only_fields = fields
+
+
+class FindingOutput(FindingContentOutput):
+    """A stored finding: its content, its id and its lifecycle."""
+
+    class Meta(FindingContentOutput.Meta):
+        fields = ("id", *FindingContentOutput.Meta.fields, *FINDING_LIFECYCLE_FIELDS, "updated_at")
         read_only_fields = fields
 
 
@@ -93,26 +96,16 @@ class GapRunOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluatedFindingOutput(serializers.Serializer):
+class EvaluatedFindingOutput(FindingContentOutput):
     """A gap evaluated on ``as_of`` (as known at ``known_at``): a finding's computed content and its dates,
     without id or lifecycle (nothing is stored)."""
 
-    key = serializers.CharField()
-    rule = serializers.CharField()
-    nation_a = serializers.CharField(source="nation_a.code", allow_null=True, default=None)
-    nation_b = serializers.CharField(source="nation_b.code", allow_null=True, default=None)
-    coalition = serializers.CharField(source="coalition.code", allow_null=True, default=None)
-    protocol = serializers.CharField(source="protocol.code", allow_null=True, default=None)
-    object = serializers.CharField()
-    severity = serializers.CharField()
-    score = serializers.IntegerField()
-    years_left = serializers.DecimalField(max_digits=5, decimal_places=1)
-    shared_coalitions = serializers.ListField(child=serializers.CharField())
-    title = serializers.CharField()
-    explanation = serializers.CharField()
-    evidence = serializers.ListField(child=serializers.DictField())
-    as_of = serializers.DateField()
-    known_at = serializers.DateTimeField(allow_null=True)
+    as_of = serializers.DateField(read_only=True)
+    known_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    class Meta(FindingContentOutput.Meta):
+        fields = (*FindingContentOutput.Meta.fields, "as_of", "known_at")
+        read_only_fields = fields
 
 
 class EvaluationOutput(serializers.Serializer):
