@@ -1,8 +1,14 @@
 """``/api/``: the versioned API under ``v1/``, its OpenAPI schema and the interactive docs (served from
-local static files, no CDN). Only the schema and the docs are open to anonymous callers."""
+local static files, no CDN). Only the schema and the docs are open to anonymous callers.
 
+The docs keep the site's Content-Security-Policy for scripts (Swagger UI's start-up script is served as its own
+request, Redoc's page has no inline script); only their styles are relaxed, because both renderers inject
+style elements at run time (and Redoc runs its search in a worker built from a blob)."""
+
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
@@ -53,6 +59,8 @@ v1 = [
     path("reports/common-ground/", CommonGroundView.as_view(), name="common-ground"),
 ]
 
+_docs_csp = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include((v1, "api"), namespace="v1")),
     path(
@@ -60,12 +68,23 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny], authentication_classes=[]),
+        _docs_csp(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="schema", permission_classes=[AllowAny], authentication_classes=[]
+            )
+        ),
         name="docs",
     ),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="schema", permission_classes=[AllowAny], authentication_classes=[]),
+        _docs_csp(
+            SpectacularRedocView.as_view(
+                url_name="schema",
+                template_name="api/redoc.html",
+                permission_classes=[AllowAny],
+                authentication_classes=[],
+            )
+        ),
         name="redoc",
     ),
 ]

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             user.role = role
             user.nation = nations.get(nation_code) if nation_code else None
             user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+            validate_password(DEMO_PASSWORD, user)
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.liaison_for.set([nations[code] for code in writes_for])
