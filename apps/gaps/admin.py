@@ -13,6 +13,7 @@ from apps.gaps.models import (
     FINDING_INTERNAL_FIELDS,
     FINDING_LIFECYCLE_FIELDS,
     FINDING_SUBJECT_FIELDS,
+    GAP_RUN_FIELDS,
     Finding,
     FindingEvent,
     GapRun,
@@ -81,21 +82,7 @@ class FindingAdmin(admin.ModelAdmin):
 
 @admin.register(GapRun)
 class GapRunAdmin(admin.ModelAdmin):
-    list_display = [
-        "id",
-        "trigger",
-        "status",
-        "created_at",
-        "started_at",
-        "finished_at",
-        "progress_done",
-        "progress_total",
-        "nations_evaluated",
-        "pairs_evaluated",
-        "findings_opened",
-        "findings_updated",
-        "findings_resolved",
-    ]
+    list_display = GAP_RUN_FIELDS
     list_filter = ["trigger", "status"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -273,6 +273,24 @@ class GapRunQuerySet(models.QuerySet["GapRun"]):
         )
 
 
+#: A run as its requester follows it, written once: the admin lists these columns and the API publishes them.
+GAP_RUN_FIELDS = (
+    "id",
+    "trigger",
+    "status",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "progress_done",
+    "progress_total",
+    "nations_evaluated",
+    "pairs_evaluated",
+    "findings_opened",
+    "findings_updated",
+    "findings_resolved",
+)
+
+
 class GapRun(models.Model):
     """One evaluation of the gap rules: what triggered it, its progress while running, what it found."""
 

@@ -13,6 +13,7 @@ from apps.gaps.models import (
     FINDING_CONTENT_FIELDS,
     FINDING_LIFECYCLE_FIELDS,
     FINDING_SUBJECT_FIELDS,
+    GAP_RUN_FIELDS,
     Finding,
     GapRun,
 )
@@ -76,23 +77,7 @@ class GapRunOutput(serializers.ModelSerializer):
 
     class Meta:
         model = GapRun
-        fields = (
-            "id",
-            "trigger",
-            "status",
-            "created_at",
-            "started_at",
-            "finished_at",
-            "progress_done",
-            "progress_total",
-            "nations_evaluated",
-            "pairs_evaluated",
-            "findings_opened",
-            "findings_updated",
-            "findings_resolved",
-            "error",
-            "notice",
-        )
+        fields = (*GAP_RUN_FIELDS, "error", "notice")
         read_only_fields = fields
 
 
