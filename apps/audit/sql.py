@@ -1,27 +1,11 @@
 """The SQL behind the audit trail. Migrations use these strings; nothing else should."""
 
-CREATE_TABLE = """
-CREATE TABLE audit_event (
-    id bigserial PRIMARY KEY,
-    occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-    txid bigint NOT NULL DEFAULT txid_current(),
-    db_user text NOT NULL DEFAULT current_user,
-    table_name text NOT NULL,
-    operation text NOT NULL,
-    row_id text,
-    actor_id bigint,
-    source_id bigint,
-    reason text NOT NULL DEFAULT '',
-    old_data jsonb,
-    new_data jsonb,
-    changed_fields text[]
-);
-CREATE INDEX audit_event_row_idx ON audit_event (table_name, row_id);
-CREATE INDEX audit_event_occurred_idx ON audit_event (occurred_at);
-
+CAPTURE_FUNCTION = """
 -- Row changes on audited tables, with who and from which source (transaction-local settings written by
 -- apps.audit.context.attribute). A trigger sees bulk writes and raw SQL too, which signals would miss.
-CREATE FUNCTION audit_capture() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The trigger's arguments name secret columns (a password hash, a token digest): a change to one is recorded
+-- in changed_fields, its value never.
+CREATE OR REPLACE FUNCTION audit_capture() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     old_j jsonb;
     new_j jsonb;
@@ -40,6 +24,10 @@ BEGIN
         FROM jsonb_each(new_j) AS n WHERE n.value IS DISTINCT FROM old_j -> n.key;
         IF changed IS NULL THEN RETURN NULL; END IF;
     END IF;
+    IF TG_NARGS > 0 THEN
+        old_j := old_j - TG_ARGV;
+        new_j := new_j - TG_ARGV;
+    END IF;
     INSERT INTO audit_event (table_name, operation, row_id, actor_id, source_id, reason, old_data, new_data,
                              changed_fields)
     VALUES (TG_TABLE_NAME, TG_OP, COALESCE(new_j ->> 'id', old_j ->> 'id'),
@@ -49,7 +37,31 @@ BEGIN
     RETURN NULL;
 END
 $$;
+"""
 
+CREATE_TABLE = (
+    """
+CREATE TABLE audit_event (
+    id bigserial PRIMARY KEY,
+    occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    txid bigint NOT NULL DEFAULT txid_current(),
+    db_user text NOT NULL DEFAULT current_user,
+    table_name text NOT NULL,
+    operation text NOT NULL,
+    row_id text,
+    actor_id bigint,
+    source_id bigint,
+    reason text NOT NULL DEFAULT '',
+    old_data jsonb,
+    new_data jsonb,
+    changed_fields text[]
+);
+CREATE INDEX audit_event_row_idx ON audit_event (table_name, row_id);
+CREATE INDEX audit_event_occurred_idx ON audit_event (occurred_at);
+
+"""
+    + CAPTURE_FUNCTION
+    + """
 -- The trail itself is append-only, whoever asks: the triggers bind the table owner and superusers too.
 CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -62,13 +74,15 @@ CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM PUBLIC;
 """
+)
 
 
-def attach(table: str) -> str:
-    """SQL that starts auditing ``table`` (row changes and truncation)."""
+def attach(table: str, *, secret_columns: tuple[str, ...] = ()) -> str:
+    """SQL that starts auditing ``table`` (row changes and truncation), never storing ``secret_columns``."""
+    arguments = ", ".join(f"'{column}'" for column in secret_columns)
     return f"""
 CREATE TRIGGER {table}_audit AFTER INSERT OR UPDATE OR DELETE ON {table}
-    FOR EACH ROW EXECUTE FUNCTION audit_capture();
+    FOR EACH ROW EXECUTE FUNCTION audit_capture({arguments});
 CREATE TRIGGER {table}_audit_truncate AFTER TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION audit_capture();
 """
