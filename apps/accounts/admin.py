@@ -8,14 +8,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from apps.accounts.models import ApiToken, TokenScope, User
 from apps.accounts.services import token_issue, token_revoke
-from apps.audit.context import attribute
-from apps.core.admin import actor_of
 from apps.core.exceptions import DomainError
 
 
@@ -25,27 +22,6 @@ class PqctrackUserAdmin(UserAdmin):
     list_filter = ("role", "is_active")
     fieldsets = (*(UserAdmin.fieldsets or ()), ("pqctrack", {"fields": ("role", "nation", "liaison_for")}))
     filter_horizontal = ("liaison_for", "groups", "user_permissions")
-
-    # A user's role, nation and liaison nations are what permissions and clearance are computed from: every
-    # change names the administrator in the audit trail.  The add, change and delete views each run in one
-    # transaction, so one attribution also covers the liaison nations saved after the user row.
-    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
-        attribute(actor=actor_of(request), reason="user changed in the admin" if change else "user added in the admin")
-        super().save_model(request, obj, form, change)
-
-    def delete_model(self, request: HttpRequest, obj: User) -> None:
-        attribute(actor=actor_of(request), reason="user deleted in the admin")
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        attribute(actor=actor_of(request), reason="users deleted in the admin")
-        super().delete_queryset(request, queryset)
-
-    @transaction.atomic
-    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
-        attribute(actor=actor_of(request), reason="password set in the admin")
-        return super().user_change_password(request, id, form_url)
 
 
 class ApiTokenForm(forms.ModelForm):

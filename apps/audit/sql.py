@@ -1,46 +1,6 @@
 """The SQL behind the audit trail. Migrations use these strings; nothing else should."""
 
-CAPTURE_FUNCTION = """
--- Row changes on audited tables, with who and from which source (transaction-local settings written by
--- apps.audit.context.attribute). A trigger sees bulk writes and raw SQL too, which signals would miss.
--- The trigger's arguments name secret columns (a password hash, a token digest): a change to one is recorded
--- in changed_fields, its value never.
-CREATE OR REPLACE FUNCTION audit_capture() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    old_j jsonb;
-    new_j jsonb;
-    changed text[];
-BEGIN
-    IF TG_OP = 'TRUNCATE' THEN
-        INSERT INTO audit_event (table_name, operation, actor_id, reason)
-        VALUES (TG_TABLE_NAME, TG_OP, NULLIF(current_setting('pqctrack.actor_id', true), '')::bigint,
-                COALESCE(current_setting('pqctrack.reason', true), ''));
-        RETURN NULL;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN old_j := to_jsonb(OLD); END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN new_j := to_jsonb(NEW); END IF;
-    IF TG_OP = 'UPDATE' THEN
-        SELECT array_agg(n.key ORDER BY n.key) INTO changed
-        FROM jsonb_each(new_j) AS n WHERE n.value IS DISTINCT FROM old_j -> n.key;
-        IF changed IS NULL THEN RETURN NULL; END IF;
-    END IF;
-    IF TG_NARGS > 0 THEN
-        old_j := old_j - TG_ARGV;
-        new_j := new_j - TG_ARGV;
-    END IF;
-    INSERT INTO audit_event (table_name, operation, row_id, actor_id, source_id, reason, old_data, new_data,
-                             changed_fields)
-    VALUES (TG_TABLE_NAME, TG_OP, COALESCE(new_j ->> 'id', old_j ->> 'id'),
-            NULLIF(current_setting('pqctrack.actor_id', true), '')::bigint,
-            NULLIF(current_setting('pqctrack.source_id', true), '')::bigint,
-            COALESCE(current_setting('pqctrack.reason', true), ''), old_j, new_j, changed);
-    RETURN NULL;
-END
-$$;
-"""
-
-CREATE_TABLE = (
-    """
+CREATE_TABLE = """
 CREATE TABLE audit_event (
     id bigserial PRIMARY KEY,
     occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -59,9 +19,37 @@ CREATE TABLE audit_event (
 CREATE INDEX audit_event_row_idx ON audit_event (table_name, row_id);
 CREATE INDEX audit_event_occurred_idx ON audit_event (occurred_at);
 
-"""
-    + CAPTURE_FUNCTION
-    + """
+-- Row changes on audited tables, with who and from which source (transaction-local settings written by
+-- apps.audit.context.attribute). A trigger sees bulk writes and raw SQL too, which signals would miss.
+CREATE FUNCTION audit_capture() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    old_j jsonb;
+    new_j jsonb;
+    changed text[];
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        INSERT INTO audit_event (table_name, operation, actor_id, reason)
+        VALUES (TG_TABLE_NAME, TG_OP, NULLIF(current_setting('pqctrack.actor_id', true), '')::bigint,
+                COALESCE(current_setting('pqctrack.reason', true), ''));
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN old_j := to_jsonb(OLD); END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN new_j := to_jsonb(NEW); END IF;
+    IF TG_OP = 'UPDATE' THEN
+        SELECT array_agg(n.key ORDER BY n.key) INTO changed
+        FROM jsonb_each(new_j) AS n WHERE n.value IS DISTINCT FROM old_j -> n.key;
+        IF changed IS NULL THEN RETURN NULL; END IF;
+    END IF;
+    INSERT INTO audit_event (table_name, operation, row_id, actor_id, source_id, reason, old_data, new_data,
+                             changed_fields)
+    VALUES (TG_TABLE_NAME, TG_OP, COALESCE(new_j ->> 'id', old_j ->> 'id'),
+            NULLIF(current_setting('pqctrack.actor_id', true), '')::bigint,
+            NULLIF(current_setting('pqctrack.source_id', true), '')::bigint,
+            COALESCE(current_setting('pqctrack.reason', true), ''), old_j, new_j, changed);
+    RETURN NULL;
+END
+$$;
+
 -- The trail itself is append-only, whoever asks: the triggers bind the table owner and superusers too.
 CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -74,15 +62,13 @@ CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM PUBLIC;
 """
-)
 
 
-def attach(table: str, *, secret_columns: tuple[str, ...] = ()) -> str:
-    """SQL that starts auditing ``table`` (row changes and truncation), never storing ``secret_columns``."""
-    arguments = ", ".join(f"'{column}'" for column in secret_columns)
+def attach(table: str) -> str:
+    """SQL that starts auditing ``table`` (row changes and truncation)."""
     return f"""
 CREATE TRIGGER {table}_audit AFTER INSERT OR UPDATE OR DELETE ON {table}
-    FOR EACH ROW EXECUTE FUNCTION audit_capture({arguments});
+    FOR EACH ROW EXECUTE FUNCTION audit_capture();
 CREATE TRIGGER {table}_audit_truncate AFTER TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION audit_capture();
 """
