@@ -185,3 +185,34 @@ def timezone_parts(moment) -> tuple[str, str]:  # type: ignore[no-untyped-def]
 
     local = timezone.localtime(moment)
     return local.date().isoformat(), local.time().replace(microsecond=0).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        # The test database's own connection: postgres, a superuser who also owns every table.
+        ("", {"pqctrack.audit.W001", "pqctrack.audit.W002"}),
+        ("CREATE ROLE pqctrack_t_app NOSUPERUSER; SET LOCAL ROLE pqctrack_t_app", set()),
+        (
+            "CREATE ROLE pqctrack_t_owner NOSUPERUSER; ALTER TABLE audit_event OWNER TO pqctrack_t_owner; "
+            "SET LOCAL ROLE pqctrack_t_owner",
+            {"pqctrack.audit.W002"},
+        ),
+    ],
+)
+def test_the_deploy_check_warns_about_a_role_that_can_rewrite_the_trail(setup: str, expected: set[str]) -> None:
+    """Roles are created inside the test's transaction, so they vanish with it."""
+    from apps.audit.checks import role_warnings
+
+    with connection.cursor() as cursor:
+        if setup:
+            cursor.execute(setup)
+        assert {w.id for w in role_warnings(cursor)} == expected
+        cursor.execute("RESET ROLE")
+
+
+def test_the_deploy_check_runs_with_the_database_option() -> None:
+    from django.core import checks
+
+    found = checks.run_checks(include_deployment_checks=True, databases=["default"], tags=[checks.Tags.database])
+    assert "pqctrack.audit.W001" in {w.id for w in found}
