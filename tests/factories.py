@@ -9,8 +9,8 @@ import factory
 from apps.accounts.models import Role, User
 from apps.core.dates import PartialDate
 from apps.nations.models import Coalition, CoalitionKind, Membership, Nation
-from apps.positions.models import HybridPolicy, Position, PqcStance, QkdStance
-from apps.positions.services import position_declare
+from apps.positions.models import HybridPolicy, Milestone, Position, PqcStance, QkdStance
+from apps.positions.services import milestone_set, position_declare
 from apps.sources.models import Source
 from apps.sources.services import source_record
 
@@ -84,3 +84,11 @@ def declare(nation: Nation, actor: User | None = None, **overrides: Any) -> Posi
     values.update(overrides)
     values.setdefault("source", make_source())
     return position_declare(nation=nation, actor=actor, **values)
+
+
+def set_milestone(nation: Nation, *, kind: str, title: str, target: str, **overrides: Any) -> Milestone:
+    """Record a milestone for ``nation`` through the service, ``target`` a partial date as written ("2031",
+    "2030-12-31"); defaults: no actor, unsourced, public."""
+    values: dict[str, Any] = {"actor": None, "source": None}
+    values.update(overrides)
+    return milestone_set(nation=nation, kind=kind, title=title, target=PartialDate.parse(target), **values)

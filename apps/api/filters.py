@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
+from apps.core.exceptions import InvalidInput
 from apps.gaps.models import Finding, FindingQuerySet, FindingStatus, GapRun, Rule, RunStatus, RunTrigger, Severity
 from apps.nations.models import Coalition, Membership, Nation
 from apps.positions.models import Approval, ApprovalStatus, Milestone, MilestoneKind, Position, Scope
@@ -146,11 +147,11 @@ class FindingFilter(filters.FilterSet):
         codes = [code.strip() for code in value.split(",")]
         if len(codes) != 2 or not all(codes):
             raise ValidationError({"pair": ["Give two nation codes separated by a comma, e.g. AA,BB."]})
-        nations = {n.code: n.pk for n in Nation.objects.filter(code__in=codes)}
-        missing = [code for code in codes if code not in nations]
-        if missing:
-            raise ValidationError({"pair": [f"Unknown nation: {', '.join(missing)}."]})
-        return queryset.between(nations[codes[0]], nations[codes[1]])
+        try:
+            a, b = Nation.objects.coded(codes)
+        except InvalidInput as error:
+            raise ValidationError({"pair": [error.message]}) from None
+        return queryset.between(a.pk, b.pk)
 
 
 class GapRunFilter(filters.FilterSet):

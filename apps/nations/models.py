@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from apps.core.dates import DatePrecision, PartialDate, partial
+from apps.core.exceptions import InvalidInput
 from apps.core.models import TimeStamped, choices_check
 
 if TYPE_CHECKING:
@@ -22,6 +24,20 @@ class NationKind(models.TextChoices):
 
 
 class NationQuerySet(models.QuerySet["Nation"]):
+    def coded(self, codes: Iterable[str]) -> list[Nation]:
+        """The nations with these codes, one per code in the order given; ``InvalidInput`` names every code
+        that matches none."""
+        wanted = list(codes)
+        found = {nation.code: nation for nation in self.filter(code__in=wanted)}
+        missing = [code for code in dict.fromkeys(wanted) if code not in found]
+        if missing:
+            raise InvalidInput(f"Unknown nation: {', '.join(missing)}.")
+        return [found[code] for code in wanted]
+
+    def listed(self, text: str) -> list[Nation]:
+        """The nations ``text`` names: codes separated by commas, in any case (as typed in a form or a query)."""
+        return self.coded(dict.fromkeys(c.strip().upper() for c in text.split(",") if c.strip()))
+
     def member_states(self, coalition: Coalition, *, on: date) -> NationQuerySet:
         """The states (not bodies) that were members of ``coalition`` on day ``on``."""
         return self.filter(kind=NationKind.STATE, memberships__in=Membership.objects.of(coalition, on=on))

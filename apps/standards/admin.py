@@ -14,22 +14,22 @@ from apps.standards.services import (
 )
 
 
-@admin.register(StandardsBody)
-class StandardsBodyAdmin(ServiceAdmin):
+class CodeNameAdmin(ServiceAdmin):
+    """A row that is only its code and its name (a standards body, a protocol)."""
+
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
-
-    service = staticmethod(body_upsert)
     service_fields = ("code", "name")
+
+
+@admin.register(StandardsBody)
+class StandardsBodyAdmin(CodeNameAdmin):
+    service = staticmethod(body_upsert)
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(ServiceAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
-
+class ProtocolAdmin(CodeNameAdmin):
     service = staticmethod(protocol_upsert)
-    service_fields = ("code", "name")
 
 
 class WorkItemStatusInline(admin.TabularInline):  # type: ignore[type-arg]

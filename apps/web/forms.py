@@ -177,12 +177,10 @@ class CommonGroundForm(forms.Form):
         return self.cleaned_data["scope"] or Scope.ALL
 
     def clean_nations(self) -> list[Nation]:
-        codes = [c.strip().upper() for c in self.cleaned_data["nations"].split(",") if c.strip()]
-        found = list(Nation.objects.filter(code__in=codes))
-        missing = sorted(set(codes) - {n.code for n in found})
-        if missing:
-            raise forms.ValidationError(f"Unknown nation: {', '.join(missing)}.")
-        return found
+        try:
+            return Nation.objects.listed(self.cleaned_data["nations"])
+        except InvalidInput as error:
+            raise forms.ValidationError(error.message) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

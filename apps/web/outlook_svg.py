@@ -5,15 +5,10 @@ pair and kind it is), so nothing rests on colour; severity is in each bar's text
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from apps.gaps.models import Rule
 from apps.gaps.outlook import Outlook, OutlookBar
-
-LABEL_WIDTH = 150
-PLOT_WIDTH = 820
-ROW_HEIGHT = 24
-TOP = 30
+from apps.web.strip_svg import Strip, Tick
 
 RULE_LETTER: dict[str, str] = {
     Rule.QKD_DIVERGENCE: "Q",
@@ -43,7 +38,7 @@ class OutlookPlot:
     height: int
     rows: list[tuple[str, float]]
     bars: list[PlacedBar]
-    axis: list[tuple[float, int]]
+    axis: list[Tick]
     plot_left: int
     plot_right: int
     legend: list[tuple[str, str]]
@@ -51,17 +46,12 @@ class OutlookPlot:
 
 def layout(outlook: Outlook) -> OutlookPlot:
     """Place each bar on the shared axis (first day to horizon), one row per (pair, kind of gap)."""
-    start, end = outlook.start, outlook.end
-    span = max((end - start).days, 1)
-
-    def x_of(day: date) -> float:
-        return round(LABEL_WIDTH + PLOT_WIDTH * (day - start).days / span, 1)
-
+    strip = Strip(start=outlook.start, end=outlook.end, label_width=150, plot_width=820, row_height=24)
     row_keys = sorted({(b.nation_a, b.nation_b, b.rule) for b in outlook.bars})
-    row_y = {key: TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2 for i, key in enumerate(row_keys)}
+    row_y = {key: strip.row_y(i) for i, key in enumerate(row_keys)}
     placed = []
     for bar in outlook.bars:
-        left, right = x_of(bar.start), x_of(min(bar.end, end))
+        left, right = strip.x_of(bar.start), strip.x_of(min(bar.end, strip.end))
         placed.append(
             PlacedBar(
                 bar=bar,
@@ -72,12 +62,12 @@ def layout(outlook: Outlook) -> OutlookPlot:
             )
         )
     return OutlookPlot(
-        width=LABEL_WIDTH + PLOT_WIDTH + 20,
-        height=TOP + max(len(row_keys), 1) * ROW_HEIGHT + 20,
+        width=strip.width,
+        height=strip.height(len(row_keys), bottom=20),
         rows=[(f"{a}-{b} {RULE_LETTER[r]}", y) for (a, b, r), y in row_y.items()],
         bars=placed,
-        axis=[(x_of(date(year, 1, 1)), year) for year in range(start.year + 1, end.year + 1)],
-        plot_left=LABEL_WIDTH,
-        plot_right=LABEL_WIDTH + PLOT_WIDTH,
+        axis=strip.ticks(strip.start.year + 1, strip.end.year),
+        plot_left=strip.plot_left,
+        plot_right=strip.plot_right,
         legend=[(RULE_LETTER[rule], label) for rule, label in Rule.choices],
     )

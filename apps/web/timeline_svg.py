@@ -10,12 +10,9 @@ from datetime import date
 
 from apps.positions.models import MilestoneKind
 from apps.reports.changes import TimelineRow
+from apps.web.strip_svg import Strip, Tick
 
 DEADLINE = date(2035, 12, 31)
-LABEL_WIDTH = 70
-PLOT_WIDTH = 900
-ROW_HEIGHT = 28
-TOP = 30
 
 KIND_LETTER: dict[str, str] = {
     MilestoneKind.INVENTORY: "I",
@@ -42,19 +39,13 @@ class Mark:
 
 
 @dataclass
-class Axis:
-    x: float
-    year: int
-
-
-@dataclass
 class TimelinePlot:
     width: int
     height: int
     #: (nation code, y, whether it has said nothing the reader may see) per row.
     rows: list[tuple[str, float, bool]]
     marks: list[Mark]
-    axis: list[Axis]
+    axis: list[Tick]
     deadline_x: float
     plot_left: int
     plot_right: int
@@ -70,20 +61,17 @@ def layout(
     years = [m.target_on.year for row in rows for m in row.milestones] + ([day.year] if day else [])
     start_year = min([first_year, *years])
     end_year = max([last_year, *(y + 1 for y in years)])
-    start, end = date(start_year, 1, 1), date(end_year, 12, 31)
-    span = (end - start).days
-
-    def x_of(day: date) -> float:
-        return round(LABEL_WIDTH + PLOT_WIDTH * (day - start).days / span, 1)
-
+    strip = Strip(
+        start=date(start_year, 1, 1), end=date(end_year, 12, 31), label_width=70, plot_width=900, row_height=28
+    )
     marks: list[Mark] = []
     placed_rows: list[tuple[str, float, bool]] = []
     for index, row in enumerate(rows):
-        y = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
+        y = strip.row_y(index)
         placed_rows.append((row.nation.code, y, not row.nation.has_declared))
         for milestone in row.milestones:
             target = milestone.target
-            left, right = x_of(target.start), x_of(target.end)
+            left, right = strip.x_of(target.start), strip.x_of(target.end)
             marks.append(
                 Mark(
                     x=left,
@@ -96,14 +84,14 @@ def layout(
                 )
             )
     return TimelinePlot(
-        width=LABEL_WIDTH + PLOT_WIDTH + 20,
-        height=TOP + max(len(rows), 1) * ROW_HEIGHT + 30,
+        width=strip.width,
+        height=strip.height(len(rows), bottom=30),
         rows=placed_rows,
         marks=marks,
-        axis=[Axis(x=x_of(date(year, 1, 1)), year=year) for year in range(start_year, end_year + 1)],
-        deadline_x=x_of(DEADLINE),
-        plot_left=LABEL_WIDTH,
-        plot_right=LABEL_WIDTH + PLOT_WIDTH,
+        axis=strip.ticks(start_year, end_year),
+        deadline_x=strip.x_of(DEADLINE),
+        plot_left=strip.plot_left,
+        plot_right=strip.plot_right,
         legend=[(KIND_LETTER[kind], label) for kind, label in MilestoneKind.choices],
-        day_x=x_of(day) if day else None,
+        day_x=strip.x_of(day) if day else None,
     )

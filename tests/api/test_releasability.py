@@ -15,10 +15,9 @@ from apps.core.dates import PartialDate
 from apps.gaps.models import Severity
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import MilestoneKind, Position
-from apps.positions.services import milestone_set
 from tests.api.conftest import IssuedToken, client_for
 from tests.api.scenario import make_finding
-from tests.factories import UserFactory, declare
+from tests.factories import UserFactory, declare, set_milestone
 
 
 @pytest.fixture
@@ -65,14 +64,8 @@ def test_history_and_as_of_hide_restricted_declarations(
 
 
 def test_restricted_milestones_are_invisible_to_outsiders(nation_a: Nation, ally: Coalition, officer_c: User) -> None:
-    milestone = milestone_set(
-        nation=nation_a,
-        kind=MilestoneKind.COMPLETE,
-        title="Done",
-        target=PartialDate.parse("2033"),
-        releasability=ally,
-        actor=None,
-        source=None,
+    milestone = set_milestone(
+        nation=nation_a, kind=MilestoneKind.COMPLETE, title="Done", target="2033", releasability=ally
     )
     client = client_for(officer_c)
     assert client.get("/api/v1/milestones/").json()["count"] == 0

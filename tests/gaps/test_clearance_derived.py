@@ -7,13 +7,12 @@ from datetime import date
 
 from django.test import Client
 
-from apps.core.dates import PartialDate
 from apps.gaps import engine
 from apps.gaps.models import Finding, RunTrigger
 from apps.gaps.snapshot import load_snapshot
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import MilestoneKind
-from apps.positions.services import milestone_set
+from tests.factories import set_milestone
 from tests.gaps.factories import PlannerFactory
 
 
@@ -25,13 +24,11 @@ def test_a_restricted_milestone_reaches_only_the_findings_of_those_cleared_for_i
     germany = Nation.objects.get(code="DE")
     fvey = Coalition.objects.get(code="FVEY")
     public_before = {k: (f.explanation, f.score) for k, f in swept.items() if k.startswith("standard_not_ready:DE:")}
-    milestone_set(
+    set_milestone(
         nation=germany,
         kind=MilestoneKind.EXCLUSIVE_PQC,
         title="PQC only (FVEY eyes only)",
-        target=PartialDate.parse("2029-06"),
-        actor=None,
-        source=None,
+        target="2029-06",
         releasability=fvey,
     )
     engine.recompute(trigger=RunTrigger.SWEEP)
@@ -54,13 +51,11 @@ def test_a_restricted_milestone_reaches_only_the_findings_of_those_cleared_for_i
 
 def test_the_snapshot_carries_each_records_releasability(reference: None) -> None:
     fvey = Coalition.objects.get(code="FVEY")
-    milestone = milestone_set(
+    milestone = set_milestone(
         nation=Nation.objects.get(code="DE"),
         kind=MilestoneKind.EXCLUSIVE_PQC,
         title="PQC only",
-        target=PartialDate.parse("2029-06"),
-        actor=None,
-        source=None,
+        target="2029-06",
         releasability=fvey,
     )
     rows = load_snapshot(date.today()).milestones[milestone.nation_id]

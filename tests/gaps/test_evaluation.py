@@ -15,8 +15,9 @@ from apps.gaps import engine
 from apps.gaps.evaluation import EvaluationDates, evaluate_gaps, evaluation_dates
 from apps.gaps.models import Finding, RunTrigger
 from apps.nations.models import Coalition, Membership
-from apps.positions.services import milestone_set, position_declare
+from apps.positions.services import position_declare
 from apps.reports.queries import coalition_matrix
+from tests.factories import set_milestone
 from tests.gaps.factories import UserFactory
 
 
@@ -39,13 +40,8 @@ def test_as_known_at_a_run_gives_that_runs_results_after_later_changes(small_wor
     t1 = timezone.now()
     # T2: Italy drops QKD, the UK plans to disallow classical algorithms, the US leaves Five Eyes.
     redeclare("IT", qkd_stance="rejects")
-    milestone_set(
-        nation=small_world["GB"],
-        kind="disallow_classical",
-        title="Classical disallowed",
-        target=PartialDate(date(2030, 12, 31), "day"),
-        actor=None,
-        source=None,
+    set_milestone(
+        nation=small_world["GB"], kind="disallow_classical", title="Classical disallowed", target="2030-12-31"
     )
     Membership.objects.filter(nation=small_world["US"], coalition__code="FVEY").delete()
     engine.recompute(trigger=RunTrigger.SWEEP)
@@ -141,22 +137,10 @@ def test_a_future_date_shows_a_transition_window_todays_findings_do_not(small_wo
     lt = nation_upsert(code="LT", name="Lithuania", actor=None)
     nato = _nato()
     membership_set(coalition=nato, nation=lt, joined=PartialDate(date(2029, 1, 1), "day"), actor=None)
-    milestone_set(
-        nation=small_world["GB"],
-        kind="disallow_classical",
-        title="Classical disallowed",
-        target=PartialDate(date(2030, 12, 31), "day"),
-        actor=None,
-        source=None,
+    set_milestone(
+        nation=small_world["GB"], kind="disallow_classical", title="Classical disallowed", target="2030-12-31"
     )
-    milestone_set(
-        nation=lt,
-        kind="start_migration",
-        title="Start of migration",
-        target=PartialDate(date(2031, 6, 1), "day"),
-        actor=None,
-        source=None,
-    )
+    set_milestone(nation=lt, kind="start_migration", title="Start of migration", target="2031-06-01")
     engine.recompute(trigger=RunTrigger.SWEEP)
     assert "transition_window:GB>LT" not in _stored()  # Lithuania is not an ally yet
     future = evaluate_gaps(user=admin, dates=EvaluationDates(as_of=date(2031, 1, 1)), coalition=nato)

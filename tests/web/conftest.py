@@ -4,7 +4,6 @@ them in production; these tests only need rows to show)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from typing import Any
 
 import pytest
@@ -12,13 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.core.dates import PartialDate
 from apps.gaps.models import Finding, Rule, Severity
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import QkdStance
-from apps.positions.services import milestone_set
 from pqctrack.celery import app as celery_app
-from tests.factories import declare
+from tests.factories import declare, set_milestone
 
 _counter = {"n": 0}
 
@@ -84,11 +81,4 @@ def divergent(nation_a: Nation, nation_b: Nation, ally: Coalition) -> None:
     2030. Nothing is computed or stored: today's pages show no gap."""
     declare(nation_a, qkd_stance=QkdStance.DEPLOYING)
     declare(nation_b, qkd_stance=QkdStance.REJECTS, releasability=ally)
-    milestone_set(
-        nation=nation_a,
-        kind="disallow_classical",
-        title="Classical disallowed",
-        target=PartialDate(date(2030, 12, 31), "day"),
-        actor=None,
-        source=None,
-    )
+    set_milestone(nation=nation_a, kind="disallow_classical", title="Classical disallowed", target="2030-12-31")

@@ -17,8 +17,9 @@ from apps.core.dates import PartialDate
 from apps.nations.models import Coalition, Nation
 from apps.nations.services import membership_set
 from apps.positions.models import Approval, Milestone
-from apps.positions.services import approval_set, milestone_set
+from apps.positions.services import approval_set
 from apps.standards.models import Lifecycle, Protocol, StandardsBody, WorkItem, WorkItemStatus
+from tests.factories import set_milestone
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +32,14 @@ def recorded(nation_a: Nation, nation_b: Nation, ally: Coalition) -> None:
     declaring a 2024 date but recorded now, one recorded a year ago, a status and a membership change."""
     kem = algorithm_upsert(name="ML-KEM", kind=AlgorithmKind.KEM, actor=None, source=None)
     approval_set(nation=nation_a, algorithm=kem, status="approved", actor=None, source=None, releasability=ally)
-    milestone_set(
+    set_milestone(
         nation=nation_b,
         kind="plan",
         title="Plan (declared 2024, recorded now)",
-        target=PartialDate(date(2027, 1, 1), "day"),
+        target="2027-01-01",
         declared=PartialDate(date(2024, 1, 1), "day"),
-        actor=None,
-        source=None,
     )
-    old = milestone_set(
-        nation=nation_b,
-        kind="inventory",
-        title="Inventory recorded long ago",
-        target=PartialDate(date(2026, 1, 1), "day"),
-        actor=None,
-        source=None,
-    )
+    old = set_milestone(nation=nation_b, kind="inventory", title="Inventory recorded long ago", target="2026-01-01")
     Milestone.objects.filter(pk=old.pk).update(recorded_at=timezone.now() - timedelta(days=400))
     body = StandardsBody.objects.create(code="IETF", name="IETF")
     item = WorkItem.objects.create(

@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind
-from apps.core.dates import DatePrecision, PartialDate
+from apps.core.dates import DatePrecision
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import Approval, HybridPolicy, Milestone, Position
-from apps.positions.services import approval_set, milestone_set
-from tests.factories import declare, make_source
+from apps.positions.services import approval_set
+from tests.factories import declare, make_source, set_milestone
 from tests.web.conftest import make_finding
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +49,8 @@ def test_dossier_shows_current_position_with_source_approvals_milestones_and_gap
     login: Login, officer_a: User, nation_a: Nation, nation_b: Nation
 ) -> None:
     declare(nation_a, actor=officer_a, hybrid_policy=HybridPolicy.REQUIRED)
-    milestone_set(
-        nation=nation_a,
-        kind="complete",
-        title="All migrated",
-        target=PartialDate.parse("2030"),
-        actor=officer_a,
-        source=make_source(),
+    set_milestone(
+        nation=nation_a, kind="complete", title="All migrated", target="2030", actor=officer_a, source=make_source()
     )
     make_finding(nation_a, nation_b, title="Hybrid conflict AA-BB")
     html = login(officer_a).get("/nations/AA/").content.decode()
@@ -240,14 +235,8 @@ def _approve(nation: Nation, actor: User, status: str, **extra: Any) -> Approval
 
 
 def _milestone(nation: Nation, actor: User, target: str, **extra: Any) -> Milestone:
-    return milestone_set(
-        nation=nation,
-        kind="complete",
-        title="All migrated",
-        target=PartialDate.parse(target),
-        actor=actor,
-        source=make_source(),
-        **extra,
+    return set_milestone(
+        nation=nation, kind="complete", title="All migrated", target=target, actor=actor, source=make_source(), **extra
     )
 
 
@@ -288,11 +277,11 @@ def test_restricted_positions_and_milestones_stay_hidden_from_uncleared_users(
     login: Login, officer_a: User, outside_planner: User, nation_a: Nation, ally: Coalition
 ) -> None:
     declare(nation_a, actor=officer_a, releasability=ally, algorithms_named="SECRET-ALG")
-    milestone_set(
+    set_milestone(
         nation=nation_a,
         kind="complete",
         title="Restricted milestone",
-        target=PartialDate.parse("2031"),
+        target="2031",
         actor=officer_a,
         source=make_source(),
         releasability=ally,

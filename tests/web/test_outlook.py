@@ -16,10 +16,10 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.algorithms.models import AlgorithmKind
 from apps.algorithms.services import algorithm_upsert
-from apps.core.dates import PartialDate
 from apps.gaps.outlook import HORIZON, coalition_outlook
 from apps.nations.models import Coalition, Nation
-from apps.positions.services import approval_set, milestone_set
+from apps.positions.services import approval_set
+from tests.factories import set_milestone
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,7 @@ Login = Callable[[User], Client]
 @pytest.fixture
 def window(nation_b: Nation, divergent: None) -> None:
     """B starts migrating on 2031-06-01: a transition window after A drops classical on 2030-12-31."""
-    milestone_set(
-        nation=nation_b,
-        kind="start_migration",
-        title="Start of migration",
-        target=PartialDate(date(2031, 6, 1), "day"),
-        actor=None,
-        source=None,
-    )
+    set_milestone(nation=nation_b, kind="start_migration", title="Start of migration", target="2031-06-01")
 
 
 def _bars(user: User, ally: Coalition, rule: str) -> list[Any]:

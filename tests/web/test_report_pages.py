@@ -11,12 +11,10 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind
-from apps.core.dates import PartialDate
 from apps.gaps.models import FindingStatus, GapRun, RunStatus, Severity
 from apps.nations.models import Coalition, Nation
-from apps.positions.services import milestone_set
 from apps.standards.models import Lifecycle, Protocol, StandardsBody, WorkItem, WorkItemStatus
-from tests.factories import declare, make_source
+from tests.factories import declare, make_source, set_milestone
 from tests.web.conftest import make_finding
 
 pytestmark = pytest.mark.django_db
@@ -83,21 +81,11 @@ def test_matrix_in_a_pinned_number_of_queries(
 def test_timeline_plots_members_milestones_at_their_precision_with_the_2035_line(
     login: Login, officer_a: User, planner: User, nation_a: Nation, ally: Coalition, django_assert_num_queries
 ) -> None:
-    milestone_set(
-        nation=nation_a,
-        kind="complete",
-        title="Done by 2031",
-        target=PartialDate.parse("2031"),
-        actor=officer_a,
-        source=make_source(),
+    set_milestone(
+        nation=nation_a, kind="complete", title="Done by 2031", target="2031", actor=officer_a, source=make_source()
     )
-    milestone_set(
-        nation=nation_a,
-        kind="plan",
-        title="Plan day",
-        target=PartialDate.parse("2026-04-01"),
-        actor=officer_a,
-        source=make_source(),
+    set_milestone(
+        nation=nation_a, kind="plan", title="Plan day", target="2026-04-01", actor=officer_a, source=make_source()
     )
     client = login(planner)
     # session, user, coalition (form), coalitions (select), members, clearance, milestones, header x2

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from apps.api.serializers.base import CodeField, StrictInput
+from apps.core.exceptions import InvalidInput
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import Scope
 from apps.standards.models import MechanismKind, Protocol
@@ -23,12 +24,10 @@ class CommonGroundInput(StrictInput):
     include_drafts = serializers.BooleanField(default=False)
 
     def validate_nations(self, value: str) -> list[Nation]:
-        codes = [c.strip().upper() for c in value.split(",") if c.strip()]
-        found = list(Nation.objects.filter(code__in=codes))
-        missing = sorted(set(codes) - {n.code for n in found})
-        if missing:
-            raise serializers.ValidationError(f"Unknown nation: {', '.join(missing)}.")
-        return found
+        try:
+            return Nation.objects.listed(value)
+        except InvalidInput as error:
+            raise serializers.ValidationError(error.message) from None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("coalition") is None and not attrs.get("nations"):

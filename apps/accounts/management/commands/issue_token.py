@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import TokenScope, User
 from apps.accounts.services import token_issue
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, InvalidInput
 from apps.nations.models import Nation
 
 
@@ -31,10 +31,10 @@ class Command(BaseCommand):
             actor = User.objects.get(username=options["by"]) if options["by"] else None
         except User.DoesNotExist as error:
             raise CommandError(str(error)) from None
-        nations = list(Nation.objects.filter(code__in=options["nations"]))
-        missing = set(options["nations"]) - {n.code for n in nations}
-        if missing:
-            raise CommandError(f"Unknown nations: {', '.join(sorted(missing))}")
+        try:
+            nations = Nation.objects.coded(dict.fromkeys(options["nations"]))
+        except InvalidInput as error:
+            raise CommandError(error.message) from None
         if options["days"] < 1:
             raise CommandError("--days must be at least 1")
         try:

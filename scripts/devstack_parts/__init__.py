@@ -1,0 +1,1 @@
+"""The parts of ``scripts/devstack.py``, one module a responsibility; the script is their entry point."""
