@@ -8,11 +8,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from apps.accounts.models import ApiToken, TokenScope, User
 from apps.accounts.services import token_issue, token_revoke
+from apps.audit.context import attribute
 from apps.core.exceptions import DomainError
 
 
@@ -22,6 +24,17 @@ class PqctrackUserAdmin(UserAdmin):
     list_filter = ("role", "is_active")
     fieldsets = (*(UserAdmin.fieldsets or ()), ("pqctrack", {"fields": ("role", "nation", "liaison_for")}))
     filter_horizontal = ("liaison_for", "groups", "user_permissions")
+
+    # The admin runs each change in one transaction; attributing it there names the administrator on every
+    # audit event it writes (the user row, its liaison nations), as the services do for their writes.
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
+        attribute(actor=request.user, reason=f"user {obj.username} {'changed' if change else 'added'} in the admin")  # type: ignore[arg-type]
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        with transaction.atomic():
+            attribute(actor=request.user, reason="password set in the admin")  # type: ignore[arg-type]
+            return super().user_change_password(request, id, form_url)
 
 
 class ApiTokenForm(forms.ModelForm):

@@ -19,8 +19,10 @@ M = TypeVar("M", bound=models.Model)
 
 
 def etag_for(instance: models.Model) -> str:
-    if hasattr(instance, "superseded_at"):
-        state = "current" if instance.superseded_at is None else instance.superseded_at.isoformat()
+    if hasattr(instance, "superseded_as_seen"):
+        # As the caller may know it (``DeclaredQuerySet.seen_by``): a hidden successor changes no ETag.
+        superseded = instance.superseded_as_seen
+        state = "current" if superseded is None else superseded.isoformat()
     else:
         state = instance.updated_at.isoformat()  # type: ignore[attr-defined]
     digest = hashlib.sha256(f"{instance._meta.label}:{instance.pk}:{state}".encode()).hexdigest()[:20]
@@ -44,6 +46,10 @@ def lock_for_update(request: Request, queryset: models.QuerySet[M], pk: Any) -> 
     instance = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
     if instance is None:
         raise NotFound("Not found.")
+    if queryset.query.annotations:
+        # Annotations (``seen_by``'s supersession) come from subqueries, which read the snapshot the locking
+        # statement started with: read them again now that the row is ours and what we waited for is seen.
+        instance = queryset.get(pk=pk)
     if not _matches(header, etag_for(instance)):
         raise PreconditionFailed()
     return instance

@@ -3,7 +3,8 @@
 Page parameters that do not parse are refused, never replaced by a default: a ``page_size`` outside 1 to
 ``max_page_size`` is a 400, a page or cursor that names no page a 404."""
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, TypeVar, cast
 
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
@@ -11,6 +12,15 @@ from rest_framework.request import Request
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
+T = TypeVar("T")
+
+
+class ListPage(NamedTuple):
+    """One cursor page of results computed on demand, with the links to its neighbours (None at an end)."""
+
+    results: list[Any]
+    next: str | None
+    previous: str | None
 
 
 class StrictPageSize:
@@ -66,3 +76,31 @@ class Cursors(StrictPageSize, CursorPagination):
             raise ValidationError({"ordering": [f"Order by one of: {', '.join(allowed)} (prefix - to reverse)."]})
         tie = "-id" if requested.startswith("-") else "id"
         return (requested,) if requested.lstrip("-") == "id" else (requested, tie)
+
+    def paginate_list(self, items: Sequence[T], key: Callable[[T], str], request: Request) -> ListPage:
+        """A cursor page of ``items`` computed on demand (nothing to query), in their order, with the
+        parameters and cursor encoding of ``paginate_queryset``. A cursor names the ``key`` of the item its
+        page follows (or, going back, precedes), so a page stays put when items appear or vanish elsewhere;
+        a key that is no longer among the items names no page (404)."""
+        self.base_url = request.build_absolute_uri()
+        self.page_size = self.get_page_size(request)
+        cursor = self.decode_cursor(request)
+        keys = [key(item) for item in items]
+        start, end = 0, self.page_size
+        if cursor is not None:
+            position = str(cursor.position)  # DRF decodes the position as text (its stubs say int)
+            if position not in keys:
+                raise NotFound(self.invalid_cursor_message)
+            at = keys.index(position)
+            start, end = (max(at - self.page_size, 0), at) if cursor.reverse else (at + 1, at + 1 + self.page_size)
+        end = min(end, len(items))
+        if start >= end:
+            return ListPage([], None, None)
+        return ListPage(
+            list(items[start:end]),
+            self._link(keys[end - 1], reverse=False) if end < len(items) else None,
+            self._link(keys[start], reverse=True) if start > 0 else None,
+        )
+
+    def _link(self, key: str, *, reverse: bool) -> str:
+        return self.encode_cursor(Cursor(offset=0, reverse=reverse, position=cast(Any, key)))

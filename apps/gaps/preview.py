@@ -107,7 +107,7 @@ def position_draft_changes(
         **{k: v for k, v in fields.items() if k != "declared"},
     )
     current = (
-        Position.objects.visible_to(user)
+        Position.objects.seen_by(user)
         .current()
         .filter(nation=nation, scope=draft.scope)
         .select_related("source", "releasability")

@@ -49,7 +49,7 @@ class NationQuerySet(models.QuerySet["Nation"]):
         from apps.positions.models import Approval, Milestone, Position, undeclared_position
 
         def in_force(declarations: DeclaredQuerySet) -> Q:
-            return Q(Exists(declarations.visible_to(user).current().filter(nation=OuterRef("pk"))))
+            return Q(Exists(declarations.seen_by(user).current().filter(nation=OuterRef("pk"))))
 
         said = (
             in_force(Position.objects.exclude(undeclared_position()))

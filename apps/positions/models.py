@@ -7,15 +7,19 @@ Declarations are never overwritten. A new one supersedes the one in force (``sup
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar, Self, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from apps.accounts.releasability import Releasable, ReleasableQuerySet
 from apps.core.dates import DatePrecision, PartialDate, partial
 from apps.core.models import choices_check
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 class Scope(models.TextChoices):
@@ -83,9 +87,47 @@ def one_in_force(identity: tuple[str, ...], name: str, **options: Any) -> models
     return models.UniqueConstraint(fields=list(identity), condition=Q(superseded_at__isnull=True), name=name, **options)
 
 
+#: The annotation ``seen_by`` adds: when the record was superseded as its reader may know it.
+SEEN_SUPERSEDED_AT = "superseded_seen_at"
+
+
 class DeclaredQuerySet(ReleasableQuerySet):
+    def seen_by(self, user: User) -> Self:
+        """The declarations ``user`` may see, each superseded only as far as ``user`` may know: a record
+        superseded by one they may not see looks in force to them, until a successor they may see comes
+        (then it was superseded when that one arrived). ``current()``, ``current_at()``, ``in_force()``,
+        ``is_current`` and the ETag follow this view, so a hidden successor changes nothing the reader can
+        observe.
+
+        The chain is followed in recording order within the identity: among the record itself and its later
+        namesakes, the first whose successor the reader may see (or the record itself, withdrawn) says when."""
+        visible = self.visible_to(user)
+        if user.sees_everything:
+            return visible.annotate(**{SEEN_SUPERSEDED_AT: models.F("superseded_at")})
+        cleared = list(user.cleared_coalition_ids())
+        successor_seen = Q(superseded_by__isnull=False) & (
+            Q(superseded_by__releasability__isnull=True) | Q(superseded_by__releasability__in=cleared)
+        )
+        itself = Q(pk=OuterRef("pk"))
+        namesake = Q(recorded_at__gt=OuterRef("recorded_at"))
+        for column in self.model.identity_columns():
+            # NULL is a value of the identity (an approval of a whole algorithm), as in its unique constraint.
+            namesake &= Q(**{column: OuterRef(column)}) | (
+                Q(**{f"{column}__isnull": True}) & Q(IsNull(OuterRef(column), True))
+            )
+        ends = self.model._default_manager.filter(
+            (itself & Q(superseded_by__isnull=True)) | ((itself | namesake) & successor_seen),
+            superseded_at__isnull=False,
+        )
+        first_end = ends.order_by("recorded_at", "pk").values("superseded_at")[:1]
+        return visible.annotate(**{SEEN_SUPERSEDED_AT: Subquery(first_end)})
+
+    def _superseded_at(self) -> str:
+        """The column saying when a record was superseded: as its reader knows it after ``seen_by``."""
+        return SEEN_SUPERSEDED_AT if SEEN_SUPERSEDED_AT in self.query.annotations else "superseded_at"
+
     def current(self) -> Self:
-        return self.filter(superseded_at__isnull=True)
+        return self.filter(**{f"{self._superseded_at()}__isnull": True})
 
     def recorded_by(self, moment: datetime) -> Self:
         """The declarations the tracker had recorded by ``moment`` ("as known then")."""
@@ -93,7 +135,8 @@ class DeclaredQuerySet(ReleasableQuerySet):
 
     def current_at(self, moment: datetime) -> Self:
         """What ``current()`` answered at ``moment``: recorded by then and not yet superseded then."""
-        return self.recorded_by(moment).filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment))
+        column = self._superseded_at()
+        return self.recorded_by(moment).filter(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__gt": moment}))
 
     def in_force(self, day: date, known_at: datetime | None = None) -> Self:
         """What was in force on ``day`` as recorded by ``known_at`` (None: everything recorded). On or after
@@ -145,8 +188,14 @@ class Declared(Releasable):
         return partial(self.declared_on, self.declared_precision)
 
     @property
+    def superseded_as_seen(self) -> datetime | None:
+        """When this record was superseded, as the reader it was loaded for (``seen_by``) may know it."""
+        seen: datetime | None = getattr(self, SEEN_SUPERSEDED_AT, self.superseded_at)
+        return seen
+
+    @property
     def is_current(self) -> bool:
-        return self.superseded_at is None
+        return self.superseded_as_seen is None
 
     @classmethod
     def identity_columns(cls) -> list[str]:

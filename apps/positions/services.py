@@ -66,10 +66,11 @@ def _declare(
         if replaces.nation_id != nation.pk:
             raise InvalidInput("A declaration can only replace one of the same nation.", field="replaces")
         current = manager.select_for_update().filter(pk=replaces.pk).current().first()
-    if first and current is not None and (actor is None or may_see_releasability(actor, current.releasability_id)):
+    if first and current is not None and _seen_in_force(model, identity, actor):
         raise Conflict("One is already in force for this identity; update it with PUT and its ETag.")
     compared = {**fields, "source": source}
-    if current is not None and all(getattr(current, name) == value for name, value in compared.items()):
+    unchanged = current is not None and all(getattr(current, name) == value for name, value in compared.items())
+    if unchanged and (actor is None or may_see_releasability(actor, current.releasability_id)):
         return current
     now = timezone.now()
     try:
@@ -85,6 +86,13 @@ def _declare(
         ) from None
     request_recompute(nation_ids=[nation.pk], reason=f"{model._meta.verbose_name} changed for {nation.code}")
     return candidate
+
+
+def _seen_in_force(model: type[Declared], identity: dict[str, Any], actor: User | None) -> bool:
+    """Whether ``actor`` sees a declaration in force for ``identity`` (``seen_by``: one superseded only by
+    records they may not see still looks in force to them). The system sees everything."""
+    declarations: Any = model._default_manager.filter(**identity)
+    return (declarations if actor is None else declarations.seen_by(actor)).current().exists()
 
 
 def _stated(releasability: Coalition | None, declared: PartialDate | None, note: str) -> dict[str, Any]:
@@ -233,6 +241,21 @@ def _successor_values(record: Declared) -> dict[str, Any]:
     return values
 
 
+def _locked_as_seen(record: T, actor: User | None) -> T:
+    """``record`` locked, superseded as ``actor`` may know it (``seen_by``); 404 if they may not see it.
+    One superseded only by hidden records is in force to them: revising or withdrawing it acts on the one
+    really in force, exactly as if they had named it, so the answer tells them nothing."""
+    declarations: Any = type(record)._default_manager
+    locked: T = declarations.select_for_update().get(pk=record.pk)
+    if actor is None:
+        return locked
+    # Read after the lock: a subquery in the locking statement would see the snapshot from before the wait.
+    seen: T | None = declarations.seen_by(actor).filter(pk=record.pk).first()
+    if seen is None:
+        raise NotFound("No such record.")
+    return seen
+
+
 @transaction.atomic
 def declaration_revise(
     *,
@@ -247,9 +270,7 @@ def declaration_revise(
     Checks the actor's authority, then that they may see ``record``, then that it is still in force, all
     under the row lock."""
     ensure_can_write_nation(actor, record.nation_id, token_nations=token_nations)
-    locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
-    if actor is not None and not may_see_releasability(actor, locked.releasability_id):
-        raise NotFound("No such record.")
+    locked = _locked_as_seen(record, actor)
     if not locked.is_current:
         raise Conflict("This record has been superseded; update the one in force.")
     values = {**_successor_values(locked), **changes} if inherit else {"source": None, **changes}
@@ -267,7 +288,7 @@ def declaration_withdraw(
     if not reason.strip():
         raise InvalidInput("Say why the record is withdrawn.", field="reason")
     attribute(actor=actor, source=record.source, reason=reason)
-    updated = type(record).objects.filter(pk=record.pk, superseded_at__isnull=True).update(superseded_at=timezone.now())
-    if not updated:
+    if not _locked_as_seen(record, actor).is_current:
         raise Conflict("This record has already been superseded or withdrawn.")
+    type(record).objects.filter(**record.identity_values()).current().update(superseded_at=timezone.now())
     request_recompute(nation_ids=[record.nation_id], reason=f"withdrawn: {reason}"[:200])

@@ -40,7 +40,7 @@ def changes_since(*, user: User, since: date, limit: int = 200) -> Changes:
     findings = Finding.objects.visible_to(user).select_related("nation_a", "nation_b")
 
     def recorded(model: type[Position] | type[Approval] | type[Milestone], *related: str) -> list[Any]:
-        records = model.objects.visible_to(user).filter(recorded_at__gte=start)  # type: ignore[attr-defined]
+        records = model.objects.seen_by(user).filter(recorded_at__gte=start)  # type: ignore[attr-defined]
         return list(records.select_related("nation", "source", *related).order_by("-recorded_at", "-id")[:limit])
 
     return Changes(
@@ -83,7 +83,7 @@ def milestone_timeline(*, user: User, coalition: Coalition, dates: EvaluationDat
         )
     by_nation: dict[int, list[Milestone]] = {n.pk: [] for n in nations}
     milestones = list(
-        Milestone.objects.visible_to(user).filter(nation_id__in=list(by_nation)).in_force(dates.as_of, dates.known_at)
+        Milestone.objects.seen_by(user).filter(nation_id__in=list(by_nation)).in_force(dates.as_of, dates.known_at)
     )
     for milestone in sorted(milestones, key=lambda m: (m.target_on, m.kind, m.pk)):
         by_nation[milestone.nation_id].append(milestone)

@@ -18,6 +18,7 @@ from apps.accounts.models import User
 from apps.accounts.releasability import may_see_releasability
 from apps.core.dates import PartialDate
 from apps.gaps.acceptance import MechanismRow, Verdict, accepts, load_mechanisms
+from apps.gaps.evaluation import EvaluationDates
 from apps.gaps.snapshot import ApprovalRow, MilestoneRow, Snapshot, load_snapshot
 from apps.nations.models import NationKind
 from apps.positions.models import Scope
@@ -39,7 +40,7 @@ class Shift:
 
 @dataclass
 class CommonGround:
-    as_of: date
+    dates: EvaluationDates
     scope: str
     include_drafts: bool
     members: list[tuple[int, str, str]]  # (id, code, name)
@@ -48,6 +49,10 @@ class CommonGround:
     common: list[MechanismRow]
     nearest: list[tuple[MechanismRow, list[str]]]  # when none is common: the fewest blockers, per mechanism
     timeline: list[Shift]
+
+    @property
+    def as_of(self) -> date:
+        return self.dates.as_of
 
     def table(self) -> list[tuple[str, str, list[tuple[Verdict, str]]]]:
         """(code, name, [(verdict, its text) per mechanism]) per member, for a page."""
@@ -107,11 +112,12 @@ def _timeline(
     item_ids = {i for m in mechanisms for i in m.work_item_ids}
     history: dict[int, list[tuple[date | None, str, str]]] = {}
     precisions = []
-    for wid, on, status, lifecycle, precision in (
-        WorkItemStatus.objects.filter(work_item_id__in=item_ids)
-        .order_by("work_item_id", "status_on", "recorded_at", "id")
-        .values_list("work_item_id", "status_on", "status", "lifecycle", "status_precision")
-    ):
+    statuses = WorkItemStatus.objects.filter(work_item_id__in=item_ids)
+    if snapshot.known_at is not None:
+        statuses = statuses.filter(recorded_at__lte=snapshot.known_at)
+    for wid, on, status, lifecycle, precision in statuses.order_by(
+        "work_item_id", "status_on", "recorded_at", "id"
+    ).values_list("work_item_id", "status_on", "status", "lifecycle", "status_precision"):
         history.setdefault(wid, []).append((on, status, lifecycle))
         precisions.append((wid, on, precision))
     days = {date(year, 1, 1) for year in range(TIMELINE_START.year, TIMELINE_END.year + 1)}
@@ -141,14 +147,14 @@ def common_ground(
     coalition_id: int | None = None,
     nation_ids: Iterable[int] = (),
     kind: str = MechanismKind.KEY_ESTABLISHMENT,
-    as_of: date,
+    dates: EvaluationDates,
     scope: str = Scope.ALL,
     include_drafts: bool = False,
     with_timeline: bool = True,
 ) -> CommonGround:
     """The common-ground report, from what ``user`` may see, for the states in ``coalition_id`` on
-    ``as_of`` and the nations ``nation_ids``."""
-    snapshot = visible_snapshot(load_snapshot(as_of), user)
+    ``dates.as_of`` and the nations ``nation_ids``, from what had been recorded by ``dates.known_at``."""
+    snapshot = visible_snapshot(load_snapshot(dates.as_of, known_at=dates.known_at), user)
     chosen = set(nation_ids)
     if coalition_id is not None:
         chosen |= {n for n, cs in snapshot.memberships.items() if coalition_id in cs}
@@ -166,7 +172,7 @@ def common_ground(
         nearest = [(m, blockers[m.id]) for m in mechanisms if len(blockers[m.id]) == fewest]
     timeline = _timeline(snapshot, members, mechanisms, scope, include_drafts) if with_timeline else []
     return CommonGround(
-        as_of=as_of,
+        dates=dates,
         scope=scope,
         include_drafts=include_drafts,
         members=[(n, snapshot.code(n), snapshot.nations[n].name) for n in members],

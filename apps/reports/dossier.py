@@ -1,6 +1,6 @@
 """Read models for one nation: its current declarations and its declaration history with field-level diffs.
 
-Every function takes the user and applies ``visible_to`` itself."""
+Every function takes the user and applies ``seen_by`` itself (what they may see, superseded as they may know)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def nation_dossier(*, user: User, nation: Nation, dates: EvaluationDates | None 
     dates = dates or EvaluationDates.today()
 
     def declared(model: Any, *related: str) -> list[Any]:
-        records = model.objects.visible_to(user).filter(nation=nation).in_force(dates.as_of, dates.known_at)
+        records = model.objects.seen_by(user).filter(nation=nation).in_force(dates.as_of, dates.known_at)
         return list(records.select_related(*related))
 
     positions: list[Position] = declared(Position, "source", "releasability")
@@ -90,11 +90,11 @@ def declaration_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
     """Every position, approval and milestone of ``nation`` the user may see, newest first, each with what
     changed since the one before it with the same identity. Three queries, one per kind."""
     querysets: list[QuerySet[Any]] = [
-        Position.objects.visible_to(user).select_related("source", "releasability", "recorded_by"),
-        Approval.objects.visible_to(user).select_related(
+        Position.objects.seen_by(user).select_related("source", "releasability", "recorded_by"),
+        Approval.objects.seen_by(user).select_related(
             "algorithm", "parameter_set", "source", "releasability", "recorded_by"
         ),
-        Milestone.objects.visible_to(user).select_related("source", "releasability", "recorded_by"),
+        Milestone.objects.seen_by(user).select_related("source", "releasability", "recorded_by"),
     ]
     entries: list[HistoryEntry] = []
     for queryset in querysets:

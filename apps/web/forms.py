@@ -158,7 +158,8 @@ class CoalitionPickForm(forms.Form):
 
 
 class CommonGroundForm(forms.Form):
-    """The common-ground report's question: a coalition (or nations), a protocol, a kind, a date."""
+    """The common-ground report's question: a coalition (or nations), a protocol, a kind. Its dates come from
+    the date switch (``DateSwitchForm``), as on the other report pages."""
 
     coalition = forms.ModelChoiceField(Coalition.objects.order_by("code"), to_field_name="code", required=False)
     nations = forms.CharField(required=False, max_length=400, help_text="Nation codes, comma-separated.")
@@ -166,7 +167,6 @@ class CommonGroundForm(forms.Form):
         Protocol.objects.filter(mechanisms__isnull=False).distinct().order_by("code"), to_field_name="code"
     )
     kind = forms.ChoiceField(choices=MechanismKind.choices, required=False)
-    as_of = forms.DateField(label="On", widget=forms.DateInput(attrs={"type": "date"}))
     scope = forms.ChoiceField(choices=Scope.choices, required=False)
     drafts = forms.BooleanField(label="Include draft standards", required=False)
 

@@ -1,12 +1,17 @@
 """``as_of`` and ``known_at`` on the findings list and the coalition matrix: another date's answer is that
-date's evaluation, scoped like stored findings; a bad date is a 400 problem, never a 500."""
+date's evaluation, scoped like stored findings and paginated like today's list; a bad date is a 400
+problem, never a 500."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from jsonschema import Draft202012Validator
 
 from apps.accounts.models import User
 from apps.gaps import engine
@@ -115,3 +120,58 @@ def test_evaluated_query_counts_are_pinned(divergent: None, planner: User, djang
         assert client.get(MATRIX, {"as_of": "2031-01-01", "known_at": known_at}).status_code == 200
     with django_assert_num_queries(16):  # the same reads, the coalition through the filter
         assert client.get(FINDINGS, {"as_of": "2031-01-01", "coalition": "ALLY"}).status_code == 200
+
+
+def test_another_dates_findings_come_by_the_page_like_todays(divergent: None, planner: User) -> None:
+    client = client_for(planner)
+    whole = client.get(FINDINGS, {"as_of": "2031-01-01", "page_size": 100}).json()
+    keys = [g["key"] for g in whole["results"]]
+    assert len(keys) >= 3 and whole["next"] is None and whole["previous"] is None
+    pages, url = [], f"{FINDINGS}?as_of=2031-01-01&page_size=2"
+    while url:
+        pages.append(client.get(url).json())
+        assert pages[-1]["count"] == len(keys) and len(pages[-1]["results"]) <= 2
+        url = pages[-1]["next"]
+    assert [g["key"] for page in pages for g in page["results"]] == keys  # every gap once, worst first
+    assert pages[0]["previous"] is None and len(pages) == (len(keys) + 1) // 2
+    back = client.get(pages[1]["previous"]).json()
+    assert [g["key"] for g in back["results"]] == keys[:2] and back["previous"] is None
+    today = client.get(FINDINGS, {"page_size": 2}).json()
+    assert set(today) == {"next", "previous", "results"} < set(pages[0])
+
+
+@pytest.mark.parametrize(("query", "status"), [({"page_size": "0"}, 400), ({"cursor": "bm9wZQ"}, 404)])
+def test_bad_page_parameters_on_another_date_are_refused(
+    divergent: None, planner: User, query: dict[str, str], status: int
+) -> None:
+    response = client_for(planner).get(FINDINGS, {"as_of": "2031-01-01", **query})
+    assert response.status_code == status and response["Content-Type"].startswith("application/problem+json")
+
+
+def _json_schema(node: Any) -> Any:
+    """An OpenAPI 3.0 schema node as JSON Schema (``nullable`` becomes a null alternative)."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    return {"anyOf": [converted, {"type": "null"}]} if node.get("nullable") else converted
+
+
+def test_each_answer_of_the_list_matches_exactly_one_of_its_declared_shapes(divergent: None, planner: User) -> None:
+    document = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
+    components = _json_schema(document["components"])
+
+    def shapes(body: dict[str, Any]) -> list[str]:
+        return [
+            name
+            for name in ("FindingPageOutput", "EvaluationOutput")
+            if Draft202012Validator({"$ref": f"#/components/schemas/{name}", "components": components}).is_valid(body)
+        ]
+
+    client = client_for(planner)
+    empty_then = client.get(FINDINGS, {"as_of": "2031-01-01", "rule": "no_common_signature"}).json()
+    assert empty_then["results"] == [] and shapes(empty_then) == ["EvaluationOutput"]
+    assert shapes(client.get(FINDINGS, {"as_of": "2031-01-01"}).json()) == ["EvaluationOutput"]
+    engine.recompute(trigger=RunTrigger.SWEEP)
+    assert shapes(client.get(FINDINGS).json()) == ["FindingPageOutput"]

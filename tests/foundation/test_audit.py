@@ -94,3 +94,125 @@ def test_a_non_owner_application_role_cannot_alter_the_trail(events, nation_a: N
             with pytest.raises(DatabaseError, match="must be owner"), transaction.atomic():
                 cursor.execute(statement)
         transaction.set_rollback(True)
+
+
+def test_no_password_hash_or_token_digest_enters_the_trail(events, officer_a: User) -> None:
+    """The trail says that a password or a token changed, never the secret's hash (it is kept forever)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.accounts.services import token_issue
+
+    officer_a.set_password("a long enough passphrase")
+    officer_a.save()
+    token, _ = token_issue(
+        user=officer_a,
+        name="feed",
+        scopes=["read"],
+        write_nations=[],
+        actor=None,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    changed = events("accounts_user")[-1]
+    assert changed.operation == "UPDATE" and "password" in changed.changed_fields
+    (issued,) = events("accounts_apitoken")
+    for event in (changed, issued):
+        for data in (event.old_data or {}, event.new_data or {}):
+            assert not {"password", "digest"} & set(data), data
+    assert officer_a.password not in str(changed.old_data) + str(changed.new_data)
+    assert token.digest not in str(issued.new_data)
+
+
+def test_the_redaction_removes_secrets_recorded_earlier_and_the_trail_stays_append_only() -> None:
+    """What migration audit 0004 ran once: events written before the capture function dropped secrets."""
+    from apps.audit.sql import REDACT_SECRETS
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_event (table_name, operation, row_id, old_data, new_data) VALUES "
+            "('accounts_user', 'UPDATE', '1', %s, %s) RETURNING id",
+            ['{"password": "old-hash", "role": "planner"}', '{"password": "new-hash", "role": "planner"}'],
+        )
+        (event_id,) = cursor.fetchone()
+        cursor.execute(REDACT_SECRETS)
+    event = AuditEvent.objects.get(pk=event_id)
+    assert event.old_data == event.new_data == {"role": "planner"}
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event_id).update(reason="tampered")
+
+
+def test_an_administrators_changes_to_a_user_in_the_admin_name_the_actor(
+    administrator: User, officer_a: User, nation_b: Nation
+) -> None:
+    """Role, nation, the nations a user writes for, and the password: each change names who made it."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(administrator)
+    mark = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    url = f"/admin/accounts/user/{officer_a.pk}/change/"
+    joined = timezone_parts(officer_a.date_joined)
+    response = client.post(
+        url,
+        {
+            "username": officer_a.username,
+            "is_active": "on",
+            "date_joined_0": joined[0],
+            "date_joined_1": joined[1],
+            "role": "planner",
+            "nation": nation_b.pk,
+            "liaison_for": [nation_b.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    password = client.post(
+        f"/admin/accounts/user/{officer_a.pk}/password/",
+        {"password1": "another long passphrase", "password2": "another long passphrase", "usable_password": "true"},
+    )
+    assert password.status_code == 302
+    changes = list(
+        AuditEvent.objects.filter(id__gt=mark, table_name__in=["accounts_user", "accounts_user_liaison_for"])
+    )
+    assert {e.table_name for e in changes} == {"accounts_user", "accounts_user_liaison_for"}
+    assert {e.actor_id for e in changes} == {administrator.pk}
+    changed = {field for e in changes for field in e.changed_fields or []}
+    assert {"role", "nation_id", "password"} <= changed
+
+
+def timezone_parts(moment) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    return local.date().isoformat(), local.time().replace(microsecond=0).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        # The test database's own connection: postgres, a superuser who also owns every table.
+        ("", {"pqctrack.audit.W001", "pqctrack.audit.W002"}),
+        ("CREATE ROLE pqctrack_t_app NOSUPERUSER; SET LOCAL ROLE pqctrack_t_app", set()),
+        (
+            "CREATE ROLE pqctrack_t_owner NOSUPERUSER; ALTER TABLE audit_event OWNER TO pqctrack_t_owner; "
+            "SET LOCAL ROLE pqctrack_t_owner",
+            {"pqctrack.audit.W002"},
+        ),
+    ],
+)
+def test_the_deploy_check_warns_about_a_role_that_can_rewrite_the_trail(setup: str, expected: set[str]) -> None:
+    """Roles are created inside the test's transaction, so they vanish with it."""
+    from apps.audit.checks import role_warnings
+
+    with connection.cursor() as cursor:
+        if setup:
+            cursor.execute(setup)
+        assert {w.id for w in role_warnings(cursor)} == expected
+        cursor.execute("RESET ROLE")
+
+
+def test_the_deploy_check_runs_with_the_database_option() -> None:
+    from django.core import checks
+
+    found = checks.run_checks(include_deployment_checks=True, databases=["default"], tags=[checks.Tags.database])
+    assert "pqctrack.audit.W001" in {w.id for w in found}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from apps.accounts.models import User
+from apps.gaps.evaluation import EvaluationDates
 from apps.nations.models import Nation
 from apps.reports.common_ground import CommonGround, common_ground
 from apps.standards.models import Protocol, WorkItem
@@ -18,7 +19,7 @@ def tls(*codes: str, on: date, scope: str = "all", drafts: bool = True) -> Commo
         user=EVERYONE,
         nation_ids=list(Nation.objects.filter(code__in=codes).values_list("id", flat=True)),
         protocol_id=Protocol.objects.get(code="TLS").pk,
-        as_of=on,
+        dates=EvaluationDates(as_of=on),
         scope=scope,
         include_drafts=drafts,
     )

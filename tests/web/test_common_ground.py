@@ -13,11 +13,14 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from apps.accounts.models import User
-from apps.algorithms.models import AlgorithmKind
+from apps.algorithms.models import Algorithm, AlgorithmKind
 from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
 from apps.core.dates import PartialDate
+from apps.importer.loader import load_reference
 from apps.nations.models import Coalition, Nation
 from apps.positions.services import approval_set, milestone_set
 from apps.standards.services import (
@@ -142,3 +145,91 @@ def test_queries_are_pinned(login: Login, planner: User, world: None, django_ass
     # status history, the header's liaison nations and nation, the form's coalition and protocol selects
     with django_assert_num_queries(25):
         assert client.get(f"/common-ground/?{QUERY}").status_code == 200
+
+
+# --- the date switch: another date, or what was known at a moment -------------------------------------
+
+
+def test_another_date_shows_its_verdicts_under_a_banner_with_a_way_back(
+    login: Login, planner: User, world: None
+) -> None:
+    client = login(planner)
+    today = client.get("/common-ground/?coalition=ALLY&protocol=TLS").content.decode()
+    assert "date-banner" not in today and "every member accepts X25519MLKEM768" in today
+    then = client.get("/common-ground/?coalition=ALLY&protocol=TLS&as_of=2032-01-01").content.decode()
+    assert "Evaluated for 2032-01-01" in then and "These verdicts are computed on demand" in then
+    assert 'href="/common-ground/?coalition=ALLY&amp;protocol=TLS" class="back-today"' in then
+    assert "✕ No common ground." in then and "no: classical algorithms disallowed from 2031-06-30" in then
+    api = client_for(planner).get("/api/v1/reports/common-ground/?coalition=ALLY&protocol=TLS&as_of=2032-01-01")
+    assert api.json()["as_of"] == "2032-01-01" and api.json()["common"] == []
+
+
+def _correct_b_to_disallow_ml_kem(nation_b: Nation, ally: Coalition) -> None:
+    ml_kem = Algorithm.objects.get(name="ML-KEM")
+    approval_set(nation=nation_b, algorithm=ml_kem, parameter_set=ml_kem.parameter_sets.get(), status="disallowed",
+                 actor=None, source=None, releasability=ally)  # fmt: skip
+
+
+def test_known_at_before_a_correction_shows_the_old_belief_on_page_csv_and_api(
+    login: Login, planner: User, nation_b: Nation, ally: Coalition, world: None
+) -> None:
+    before = timezone.now()
+    _correct_b_to_disallow_ml_kem(nation_b, ally)
+    query = {"coalition": "ALLY", "protocol": "TLS", "as_of": "2028-01-01"}
+    client = login(planner)
+    assert "✕ No common ground." in client.get("/common-ground/", query).content.decode()
+    believed = client.get("/common-ground/", {**query, "known_at": before.isoformat()}).content.decode()
+    assert "every member accepts X25519MLKEM768" in believed and "as known on" in believed
+    rows = csv.DictReader(io.StringIO(client.get("/common-ground/export.csv", {**query, "known_at": before.isoformat()}).content.decode()))  # fmt: skip
+    assert {(r["nation"], r["accepted"]) for r in rows if r["mechanism"] == "X25519MLKEM768"} == {("AA", "True"), ("BB", "True")}  # fmt: skip
+    api = client_for(planner).get("/api/v1/reports/common-ground/", {**query, "known_at": before.isoformat()}).json()
+    assert api["common"] == ["X25519MLKEM768"] and api["known_at"] is not None
+    assert client_for(planner).get("/api/v1/reports/common-ground/", query).json()["common"] == []
+
+
+def test_an_outsider_on_another_date_still_sees_nothing_the_restricted_approval_allows(
+    login: Login, outside_planner: User, world: None
+) -> None:
+    query = {"coalition": "ALLY", "protocol": "TLS", "as_of": "2030-01-01", "known_at": timezone.now().isoformat()}
+    html = login(outside_planner).get("/common-ground/", query).content.decode()
+    assert "Evaluated for 2030-01-01" in html and "Nearest: X25519MLKEM768 if BB changed" in html
+    api = client_for(outside_planner).get("/api/v1/reports/common-ground/", query).json()
+    assert api["common"] == [] and api["nearest"] == [{"mechanism": "X25519MLKEM768", "blockers": ["BB"]}]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("as_of=2031-02-30", "as_of"), ("as_of=1900-01-01", "as_of"), ("known_at=soon", "known_at")]
+)
+def test_a_bad_date_is_a_400_naming_it_never_a_500(
+    login: Login, planner: User, world: None, query: str, field: str
+) -> None:
+    url = f"coalition=ALLY&protocol=TLS&{query}"
+    page = login(planner).get(f"/common-ground/?{url}")
+    assert page.status_code == 400 and 'class="errorlist"' in page.content.decode()
+    assert login(planner).get(f"/common-ground/export.csv?{url}").status_code == 400
+    api = client_for(planner).get(f"/api/v1/reports/common-ground/?{url}")
+    assert api.status_code == 400 and field in api.json()["errors"]
+
+
+def test_the_schema_declares_both_dates(db: None) -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/reports/common-ground/"]["get"]["parameters"]}
+    assert {"as_of", "known_at", "protocol", "coalition"} <= parameters
+
+
+def test_on_the_shipped_data_australia_dropping_classical_ends_the_common_ground_with_france(
+    login: Login, planner: User
+) -> None:
+    load_reference()
+    question = {"nations": "AU,FR", "protocol": "TLS", "drafts": "on"}
+    client, api = login(planner), client_for(planner)
+    before = client.get("/common-ground/", {**question, "as_of": "2030-06-01"}).content.decode()
+    assert "every member accepts SecP256r1MLKEM768, SecP384r1MLKEM1024, X25519MLKEM768." in before
+    after = client.get("/common-ground/", {**question, "as_of": "2031-01-01"}).content.decode()
+    assert "✕ No common ground." in after and "no: classical algorithms disallowed from 2030-12-31" in after
+    api_question = {**question, "include_drafts": "true"}
+    api_question.pop("drafts")
+    assert api.get("/api/v1/reports/common-ground/", {**api_question, "as_of": "2030-06-01"}).json()["common"] == [
+        "SecP256r1MLKEM768", "SecP384r1MLKEM1024", "X25519MLKEM768"
+    ]  # fmt: skip
+    assert api.get("/api/v1/reports/common-ground/", {**api_question, "as_of": "2031-01-01"}).json()["common"] == []

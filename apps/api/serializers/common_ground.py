@@ -14,11 +14,12 @@ from apps.standards.models import MechanismKind, Protocol
 
 
 class CommonGroundInput(StrictInput):
+    """The question apart from its dates, which ``as_of`` and ``known_at`` carry as on the other reports."""
+
     protocol = CodeField(queryset=Protocol.objects.all())
     coalition = CodeField(queryset=Coalition.objects.all(), required=False, allow_null=True, default=None)
     nations = serializers.CharField(required=False, default="", max_length=400, help_text="Codes, comma-separated.")
     kind = serializers.ChoiceField(choices=MechanismKind.choices, default=MechanismKind.KEY_ESTABLISHMENT)
-    as_of = serializers.DateField(required=False, default=None)
     scope = serializers.ChoiceField(choices=Scope.choices, default=Scope.ALL)
     include_drafts = serializers.BooleanField(default=False)
 
@@ -66,6 +67,7 @@ class CommonGroundOutput(serializers.Serializer):
     protocol = serializers.CharField()
     kind = serializers.CharField()
     as_of = serializers.DateField()
+    known_at = serializers.DateTimeField(allow_null=True)
     scope = serializers.CharField()
     include_drafts = serializers.BooleanField()
     members = serializers.ListField(child=serializers.CharField())

@@ -94,16 +94,22 @@ class EvaluatedFindingOutput(FindingContentOutput):
 
 
 class EvaluationOutput(serializers.Serializer):
-    """The findings list on another date: every matching gap of that evaluation (not paginated)."""
+    """The findings list on another date: one cursor page of that evaluation's matching gaps, worst first
+    (``Cursors.paginate_list``), and how many match in all."""
 
     as_of = serializers.DateField()
     known_at = serializers.DateTimeField(allow_null=True)
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="Every matching gap of the evaluation, on all its pages.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
     results = EvaluatedFindingOutput(many=True)
 
 
+# Its schema admits no other property (apps.api.schema.ClosedPage): an evaluated page with no result would
+# otherwise match both shapes of the list's oneOf.
 class FindingPageOutput(serializers.Serializer):
-    """One cursor page of stored findings (what ``Cursors`` answers for today's list)."""
+    """One cursor page of stored findings (what ``Cursors`` answers for today's list): these three
+    properties and no other."""
 
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

@@ -31,7 +31,7 @@ class DeclaredOutput(serializers.Serializer):
     declared = PartialDateField(read_only=True, allow_null=True)
     source = SourceOutput(read_only=True, allow_null=True)  # type: ignore[assignment]
     recorded_at = serializers.DateTimeField(read_only=True)
-    superseded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    superseded_at = serializers.DateTimeField(source="superseded_as_seen", read_only=True, allow_null=True)
     is_current = serializers.BooleanField(read_only=True)
     note = serializers.CharField(read_only=True)
 

@@ -32,6 +32,7 @@ KNOWN_AT = OpenApiParameter(
     description="Only what had been recorded by then: a date (its end) or an ISO 8601 date-time (default: now).",
 )
 DATES = [AS_OF, KNOWN_AT]
+DATE_PARAMETERS = tuple(parameter.name for parameter in DATES)
 
 
 def request_dates(request: Request) -> EvaluationDates:

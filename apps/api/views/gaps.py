@@ -43,7 +43,7 @@ class FindingViewSet(ReadOnlyApiViewSet):
     def list(self, request: Request) -> Response:
         """Findings the caller may see, filtered, by cursor (see ``finding_rows`` for why not the serializer).
         With ``as_of`` another day or ``known_at`` a past moment: the gaps evaluated on those dates instead
-        (``EvaluationOutput``, every match at once; nothing stored, so no ids, statuses or cursors)."""
+        (``EvaluationOutput``: nothing stored, so no ids or statuses), worst first, by the same cursors."""
         dates = request_dates(request)
         if not dates.is_today:
             return self._evaluated(request, dates)
@@ -68,7 +68,8 @@ class FindingViewSet(ReadOnlyApiViewSet):
             protocol_code=data["protocol"].code if data.get("protocol") else "",
         )
         gaps = evaluated_finding_list(user=self.actor, filters=filters, dates=dates)
-        body = {"as_of": dates.as_of, "known_at": dates.known_at, "count": len(gaps), "results": gaps}
+        page = Cursors().paginate_list(gaps, key=lambda gap: gap.key, request=request)
+        body = {"as_of": dates.as_of, "known_at": dates.known_at, "count": len(gaps), **page._asdict()}
         return Response(s.EvaluationOutput(body).data)
 
     def _triage(self, request: Request, pk: str, change: Callable[[Finding], Finding]) -> Response:

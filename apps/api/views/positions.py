@@ -59,7 +59,7 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
     def get_queryset(self) -> models.QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()  # type: ignore[attr-defined]
-        return self.model.objects.visible_to(self.actor).select_related(*self.related)  # type: ignore[attr-defined]
+        return self.model.objects.seen_by(self.actor).select_related(*self.related)  # type: ignore[attr-defined]
 
     #: The model's declaring service (``position_declare``, ``approval_set``, ``milestone_set``).
     service: ClassVar[Callable[..., Declared]]
@@ -95,7 +95,7 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         data = self.validated(self.update_input, partial=partial)
         with transaction.atomic():
-            record = lock_for_update(request, self.model.objects.visible_to(self.actor), pk)  # type: ignore[attr-defined]
+            record = lock_for_update(request, self.model.objects.seen_by(self.actor), pk)  # type: ignore[attr-defined]
             successor = declaration_revise(
                 record=record,
                 actor=self.actor,
@@ -119,7 +119,7 @@ class WithdrawMixin:
         data = view.validated(s.WithdrawInput)
 
         def apply() -> Response:
-            record = lock_for_update(request, view.model.objects.visible_to(view.actor), pk)
+            record = lock_for_update(request, view.model.objects.seen_by(view.actor), pk)
             declaration_withdraw(
                 record=record, actor=view.actor, reason=data["reason"], token_nations=token_write_nations(request)
             )

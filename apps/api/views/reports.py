@@ -6,7 +6,6 @@ from typing import cast
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
@@ -18,7 +17,7 @@ from apps.accounts.models import User
 from apps.api.permissions import TokenScopes
 from apps.api.serializers import common_ground as cg
 from apps.api.serializers import gaps as s
-from apps.api.views.base import AS_OF, DATES, request_dates
+from apps.api.views.base import AS_OF, DATE_PARAMETERS, DATES, request_dates
 from apps.gaps.outlook import coalition_outlook
 from apps.nations.models import Coalition
 from apps.reports.common_ground import common_ground, report_rows
@@ -117,26 +116,30 @@ class CommonGroundView(APIView):
 
     permission_classes = [IsAuthenticated, TokenScopes]
 
-    @extend_schema(parameters=[cg.CommonGroundInput], responses=cg.CommonGroundOutput)
+    @extend_schema(parameters=[cg.CommonGroundInput, *DATES], responses=cg.CommonGroundOutput)
     def get(self, request: Request) -> Response:
-        query = cg.CommonGroundInput(data=request.query_params)
+        dates = request_dates(request)
+        question = request.query_params.copy()
+        for name in DATE_PARAMETERS:
+            question.pop(name, None)
+        query = cg.CommonGroundInput(data=question)
         query.is_valid(raise_exception=True)
         q = query.validated_data
-        day = q["as_of"] or timezone.localdate()
         report = common_ground(
             user=cast(User, request.user),
             protocol_id=q["protocol"].pk,
             coalition_id=q["coalition"].pk if q["coalition"] else None,
             nation_ids=[n.pk for n in q["nations"]],
             kind=q["kind"],
-            as_of=day,
+            dates=dates,
             scope=q["scope"],
             include_drafts=q["include_drafts"],
         )
         data = {
             "protocol": q["protocol"].code,
             "kind": q["kind"],
-            "as_of": day,
+            "as_of": dates.as_of,
+            "known_at": dates.known_at,
             "scope": q["scope"],
             "include_drafts": q["include_drafts"],
             "members": [code for _, code, _ in report.members],
