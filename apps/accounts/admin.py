@@ -36,6 +36,16 @@ class PqctrackUserAdmin(UserAdmin):
             attribute(actor=request.user, reason="password set in the admin")  # type: ignore[arg-type]
             return super().user_change_password(request, id, form_url)
 
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        attribute(actor=request.user, reason=f"user {obj.username} deleted in the admin")  # type: ignore[arg-type]
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        # The list's bulk delete, unlike the delete page, runs outside a transaction of the admin's own.
+        with transaction.atomic():
+            attribute(actor=request.user, reason="users deleted in the admin")  # type: ignore[arg-type]
+            super().delete_queryset(request, queryset)
+
 
 class ApiTokenForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(choices=TokenScope.choices, widget=forms.CheckboxSelectMultiple)
