@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -20,8 +21,8 @@ from apps.standards.models import WorkItemStatus
 @dataclass
 class Changes:
     """What was recorded since a day, on the recorded axis: declarations (positions, approvals,
-    milestones), standards statuses and memberships, and the findings opened and resolved since (all as the
-    user may see them)."""
+    milestones), standards statuses and memberships (and the memberships that ended since), and the findings
+    opened and resolved since (all as the user may see them)."""
 
     since: date
     positions: list[Position]
@@ -35,8 +36,10 @@ class Changes:
 
 def changes_since(*, user: User, since: date, limit: int = 200) -> Changes:
     """What the tracker learned since the start of ``since``: each record by when it was recorded (a
-    membership by when its row last changed), not by the date it declares. Seven queries."""
+    membership by when its row last changed), not by the date it declares; and the memberships that ended
+    since, however long ago their leave dates were known (the coalition changed then). Seven queries."""
     start = timezone.make_aware(datetime.combine(since, time.min))
+    ended = Q(left_on__gte=since, left_on__lt=timezone.localdate())
     findings = Finding.objects.visible_to(user).select_related("nation_a", "nation_b")
 
     def recorded(model: type[Position] | type[Approval] | type[Milestone], *related: str) -> list[Any]:
@@ -54,7 +57,7 @@ def changes_since(*, user: User, since: date, limit: int = 200) -> Changes:
             .order_by("-recorded_at", "-id")[:limit]
         ),
         memberships=list(
-            Membership.objects.filter(updated_at__gte=start)
+            Membership.objects.filter(Q(updated_at__gte=start) | ended)
             .select_related("nation", "coalition")
             .order_by("-updated_at", "-id")[:limit]
         ),

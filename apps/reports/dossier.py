@@ -58,6 +58,14 @@ def nation_dossier(*, user: User, nation: Nation, dates: EvaluationDates | None 
     return Dossier(nation=nation, positions=positions, approvals=approvals, milestones=milestones)
 
 
+def declarations_in_force(*, user: User, model: type[Declared], nation: Nation, **identity: Any) -> list[Any]:
+    """``nation``'s declarations of ``model`` in force now whose identity matches ``identity`` (any part of it
+    but the nation), as ``user`` may see them (``seen_by``): what a new declaration starts from. One query."""
+    declarations: Any = model._default_manager
+    records = declarations.seen_by(user).current().filter(nation=nation, **identity).select_related("releasability")
+    return list(records.order_by("scope", "pk"))
+
+
 def nation_gaps_on(*, user: User, nation: Nation, dates: EvaluationDates, limit: int = 50) -> list[EvaluatedFinding]:
     """The gaps naming ``nation`` evaluated on ``dates``, worst first, as ``user`` may see them."""
     evaluation = evaluate_gaps(user=user, dates=dates, nation_ids=[nation.pk])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.core.dates import PartialDate
@@ -12,7 +13,15 @@ from apps.core.exceptions import DomainError, InvalidInput
 from apps.gaps.evaluation import EvaluationDates, evaluation_dates
 from apps.gaps.models import FindingStatus, Rule, Severity
 from apps.nations.models import Coalition, Nation
-from apps.positions.models import ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
+from apps.positions.models import (
+    ApprovalStatus,
+    Declared,
+    HybridPolicy,
+    MilestoneKind,
+    PqcStance,
+    QkdStance,
+    Scope,
+)
 from apps.reports.findings import SORTS
 from apps.sources.models import Source
 from apps.sources.services import source_record
@@ -123,6 +132,40 @@ class MilestoneForm(forms.Form):
     releasability = _coalition_field()
     declared = PartialDateField(label="Declared on")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+#: What a new declaration states for itself instead of starting from the one in force: its citation.
+OWN_FIELDS = ("declared", "note")
+
+
+def asked_identity(form_class: type[forms.Form], model: type[Declared], query: QueryDict) -> dict[str, Any] | None:
+    """The identity (but the nation) that a declaration form's query string asks it to start from, read by the
+    form's own fields (a part left out takes the model's default, as ``scope``); None if it names none."""
+    identity: dict[str, Any] = {}
+    for name in model.identity:
+        if name == "nation":
+            continue
+        column: Any = model._meta.get_field(name)
+        raw = query.get(name) or (column.default if column.has_default() else "")
+        try:
+            identity[name] = form_class.base_fields[name].clean(raw)
+        except forms.ValidationError:
+            return None
+    return identity
+
+
+def starting_values(
+    form_class: type[forms.Form], model: type[Declared], record: Declared | None, identity: dict[str, Any]
+) -> dict[str, Any]:
+    """A declaration form's initial values: what ``record``, the one in force, says, so that an officer changes
+    only what is new. With none in force: the identity asked for and the model's defaults (``undeclared``),
+    never whatever choice comes first. The citation (``OWN_FIELDS``, the source) is the new one's own."""
+    names = [name for name in form_class.base_fields if name not in OWN_FIELDS]
+    if record is not None:
+        return {name: getattr(record, name) for name in names}
+    columns = {column.name: column for column in model._meta.concrete_fields}
+    defaults = {n: columns[n].default for n in names if n in columns and columns[n].has_default()}
+    return {**defaults, **identity}
 
 
 class AcknowledgeForm(forms.Form):

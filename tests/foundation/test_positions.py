@@ -7,7 +7,7 @@ import pytest
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.core.dates import PartialDate
-from apps.core.exceptions import InvalidInput, NotPermitted
+from apps.core.exceptions import Conflict, InvalidInput, NotPermitted
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import Approval, HybridPolicy, Milestone, Position
 from apps.positions.services import approval_set, declaration_withdraw, milestone_set
@@ -26,12 +26,44 @@ def test_a_new_declaration_supersedes_the_old_and_both_stay(officer_a: User, nat
     assert Position.objects.filter(nation=nation_a).count() == 2
 
 
-def test_declaring_the_same_again_writes_nothing(officer_a: User, nation_a: Nation) -> None:
+def test_a_system_load_declaring_the_same_again_writes_nothing(nation_a: Nation) -> None:
+    """The loader restates the reference data on every load: the second load must change nothing."""
     source = make_source()
-    first = declare(nation_a, officer_a, source=source)
-    again = declare(nation_a, officer_a, source=source)
+    first = declare(nation_a, None, source=source)
+    again = declare(nation_a, None, source=source)
     assert again == first
     assert Position.objects.filter(nation=nation_a).count() == 1
+
+
+NOTHING_NEW = "This declares nothing new: the position in force already says exactly this"
+
+
+def test_a_person_declaring_the_same_again_is_refused_and_nothing_is_written(officer_a: User, nation_a: Nation) -> None:
+    source = make_source()
+    declare(nation_a, officer_a, source=source)
+    with pytest.raises(Conflict, match=NOTHING_NEW):
+        declare(nation_a, officer_a, source=source)
+    assert Position.objects.filter(nation=nation_a).count() == 1
+
+
+def test_restating_approvals_and_milestones_is_refused_too(officer_a: User, nation_a: Nation) -> None:
+    kem = Algorithm.objects.create(name="ML-KEM", kind="kem")
+    source = make_source()
+    approval = {"nation": nation_a, "algorithm": kem, "status": "approved", "actor": officer_a, "source": source}
+    approval_set(**approval)
+    with pytest.raises(Conflict, match="the approval in force already says exactly this"):
+        approval_set(**approval)
+    milestone = {"nation": nation_a, "kind": "complete", "title": "Done", "actor": officer_a, "source": source}
+    milestone_set(**milestone, target=PartialDate.parse("2035"))
+    with pytest.raises(Conflict, match="the milestone in force already says exactly this"):
+        milestone_set(**milestone, target=PartialDate.parse("2035"))
+    assert (Approval.objects.count(), Milestone.objects.count()) == (1, 1)
+
+
+def test_changing_only_the_source_is_something_new(officer_a: User, nation_a: Nation) -> None:
+    declare(nation_a, officer_a, source=make_source())
+    declare(nation_a, officer_a, source=make_source(document="A later confirmation"))
+    assert Position.objects.filter(nation=nation_a).count() == 2
 
 
 def test_as_of_answers_what_was_in_force_on_a_date(

@@ -14,7 +14,7 @@ from apps.accounts.models import User
 from apps.algorithms.models import AlgorithmKind
 from apps.algorithms.services import algorithm_upsert
 from apps.core.dates import PartialDate
-from apps.nations.models import Coalition, Nation
+from apps.nations.models import Coalition, Membership, Nation
 from apps.nations.services import membership_set
 from apps.positions.models import Approval, Milestone
 from apps.positions.services import approval_set
@@ -66,7 +66,7 @@ def test_changes_list_what_was_recorded_since_whatever_it_declares(
     # both memberships were recorded by the fixtures; B's leave date changed its row since
     assert {(m.nation.code, m.left_on) for m in changes.memberships} == {("AA", None), ("BB", date(2030, 1, 1))}
     page = response.content.decode()
-    assert "Approvals recorded (1)" in page and "Memberships recorded or changed" in page
+    assert "Approvals recorded (1)" in page and "Memberships recorded, changed or ended" in page
 
 
 def test_an_outsider_does_not_see_a_restricted_approval_among_the_changes(
@@ -75,3 +75,21 @@ def test_an_outsider_does_not_see_a_restricted_approval_among_the_changes(
     response = login(outside_planner).get("/changes/")
     assert response.context["changes"].approvals == []
     assert Approval.objects.count() == 1
+
+
+def test_a_membership_that_ended_since_counts_as_a_change_however_long_ago_it_was_recorded(
+    login: Login, planner: User, nation_a: Nation, nation_b: Nation, ally: Coalition
+) -> None:
+    today = timezone.localdate()
+    membership_set(coalition=ally, nation=nation_b, left=PartialDate(today - timedelta(days=10), "day"), actor=None)
+    membership_set(coalition=ally, nation=nation_a, left=PartialDate(date(2030, 1, 1), "day"), actor=None)
+    long_ago = timezone.now() - timedelta(days=400)
+    Membership.objects.update(created_at=long_ago, updated_at=long_ago)  # both leave dates were known long ago
+    client = login(planner)
+    month = client.get("/changes/", {"since": (today - timedelta(days=30)).isoformat()})
+    assert [(m.nation.code, m.left_on) for m in month.context["changes"].memberships] == [
+        ("BB", today - timedelta(days=10))
+    ]  # AA's membership has not ended yet
+    assert "Memberships recorded, changed or ended (1)" in month.content.decode()
+    week = client.get("/changes/", {"since": (today - timedelta(days=5)).isoformat()})
+    assert week.context["changes"].memberships == []  # BB's ended before the week began

@@ -23,6 +23,7 @@ from apps.core.dates import PartialDate
 from apps.importer.loader import load_reference
 from apps.nations.models import Coalition, Nation
 from apps.positions.services import approval_set, milestone_set
+from apps.standards.models import WorkItem
 from apps.standards.services import (
     body_upsert,
     mechanism_upsert,
@@ -145,6 +146,10 @@ def test_queries_are_pinned(login: Login, planner: User, world: None, django_ass
     # status history, the header's liaison nations and nation, the form's coalition and protocol selects
     with django_assert_num_queries(25):
         assert client.get(f"/common-ground/?{QUERY}").status_code == 200
+    # as known at a moment: the memberships come from the audit trail (two reads instead of one)
+    known = {"coalition": "ALLY", "protocol": "TLS", "as_of": "2028-01-01", "known_at": timezone.now().isoformat()}
+    with django_assert_num_queries(26):
+        assert client.get("/common-ground/", known).status_code == 200
 
 
 # --- the date switch: another date, or what was known at a moment -------------------------------------
@@ -233,3 +238,17 @@ def test_on_the_shipped_data_australia_dropping_classical_ends_the_common_ground
         "SecP256r1MLKEM768", "SecP384r1MLKEM1024", "X25519MLKEM768"
     ]  # fmt: skip
     assert api.get("/api/v1/reports/common-ground/", {**api_question, "as_of": "2031-01-01"}).json()["common"] == []
+
+
+def test_the_timeline_as_known_at_a_moment_leaves_out_statuses_recorded_after_it(
+    login: Login, planner: User, world: None
+) -> None:
+    before = timezone.now()
+    rfc = WorkItem.objects.get(identifier="RFC 10024")
+    work_item_status_record(work_item=rfc, status="withdrawn", on=PartialDate.parse("2029-01"), actor=None, source=None)
+    query = {"coalition": "ALLY", "protocol": "TLS", "as_of": "2028-01-01"}
+    client = login(planner)
+    now_known = client.get("/common-ground/", query).content.decode()
+    assert "From 2029-01: no common ground" in now_known
+    believed = client.get("/common-ground/", {**query, "known_at": before.isoformat()}).content.decode()
+    assert "From 2029-01" not in believed and "From 2031-06-30: no common ground" in believed

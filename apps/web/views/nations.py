@@ -14,10 +14,18 @@ from django.views.decorators.http import require_http_methods
 from apps.accounts.models import Role
 from apps.gaps.preview import position_draft_changes
 from apps.nations.models import Nation
+from apps.positions.models import Approval, Milestone, Position, Scope
 from apps.positions.services import approval_set, milestone_set, position_declare
-from apps.reports.dossier import declaration_history, nation_dossier, nation_gaps_on
+from apps.reports.dossier import declaration_history, declarations_in_force, nation_dossier, nation_gaps_on
 from apps.reports.findings import open_findings_for_nation
-from apps.web.forms import ApprovalForm, MilestoneForm, PositionForm, SourceForm
+from apps.web.forms import (
+    ApprovalForm,
+    MilestoneForm,
+    PositionForm,
+    SourceForm,
+    asked_identity,
+    starting_values,
+)
 from apps.web.views.base import AuthedRequest, date_switch, may_write, nation_or_404, require_write, submitted
 
 
@@ -73,11 +81,20 @@ def _forms(request: AuthedRequest, form_class: type, initial: dict[str, Any] | N
 
 @require_http_methods(["GET", "POST"])
 def position_new(request: AuthedRequest, code: str) -> HttpResponse:
-    """Declare a position: fill the form, preview what it would change, then publish."""
+    """Declare a position: the form starts from the position in force for the scope asked for (``?scope=``,
+    as the officer may see it); preview what it would change, then publish."""
     nation = nation_or_404(code)
     require_write(request.user, nation)
-    form, source_form = _forms(request, PositionForm)
-    context: dict[str, Any] = {"nation": nation, "form": form, "source_form": source_form}
+    context: dict[str, Any] = {"nation": nation}
+    initial = None
+    if request.method == "GET":
+        identity = asked_identity(PositionForm, Position, request.GET) or {"scope": Scope.ALL}
+        in_force = declarations_in_force(user=request.user, model=Position, nation=nation)
+        current = next((p for p in in_force if p.scope == identity["scope"]), None)
+        initial = starting_values(PositionForm, Position, current, identity)
+        context.update(starting_from=current, other_scopes=[p for p in in_force if p is not current])
+    form, source_form = _forms(request, PositionForm, initial)
+    context.update(form=form, source_form=source_form)
     if request.method == "POST" and form.is_valid() and source_form.is_valid():
         fields = form.position_fields()
         if request.POST.get("action") == "publish":
@@ -95,12 +112,24 @@ def position_new(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 def _declaration_new(
-    request: AuthedRequest, code: str, form_class: type[forms.Form], service: Callable[..., object], what: str
+    request: AuthedRequest,
+    code: str,
+    form_class: type[forms.Form],
+    model: type[Approval | Milestone],
+    service: Callable[..., object],
 ) -> HttpResponse:
-    """Record an approval or a milestone (``service``) for the nation from its form and source form."""
+    """Record an approval or a milestone (``service``) for the nation from its form and source form. The form
+    starts from the one in force for the identity the query string names (as the officer may see it)."""
     nation = nation_or_404(code)
     require_write(request.user, nation)
-    form, source_form = _forms(request, form_class)
+    what = str(model._meta.verbose_name)
+    initial, current = None, None
+    if request.method == "GET":
+        identity = asked_identity(form_class, model, request.GET)
+        if identity is not None:
+            current = next(iter(declarations_in_force(user=request.user, model=model, nation=nation, **identity)), None)
+            initial = starting_values(form_class, model, current, identity)
+    form, source_form = _forms(request, form_class, initial)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -111,15 +140,15 @@ def _declaration_new(
     ):
         messages.success(request, f"{what.capitalize()} recorded for {nation.code}.")
         return redirect("nation", code=nation.code)
-    context = {"nation": nation, "form": form, "source_form": source_form, "what": what}
+    context = {"nation": nation, "form": form, "source_form": source_form, "what": what, "starting_from": current}
     return render(request, "web/declaration_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def approval_new(request: AuthedRequest, code: str) -> HttpResponse:
-    return _declaration_new(request, code, ApprovalForm, approval_set, "approval")
+    return _declaration_new(request, code, ApprovalForm, Approval, approval_set)
 
 
 @require_http_methods(["GET", "POST"])
 def milestone_new(request: AuthedRequest, code: str) -> HttpResponse:
-    return _declaration_new(request, code, MilestoneForm, milestone_set, "milestone")
+    return _declaration_new(request, code, MilestoneForm, Milestone, milestone_set)
