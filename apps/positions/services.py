@@ -29,7 +29,7 @@ from apps.positions.models import (
     QkdStance,
     Scope,
 )
-from apps.sources.models import Source
+from apps.sources.services import Cited, source_cited
 
 T = TypeVar("T", bound=Declared)
 
@@ -39,7 +39,7 @@ def _declare(
     *,
     fields: dict[str, Any],
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     token_nations: Collection[int] | None,
     first: bool,
     replaces: T | None = None,
@@ -57,9 +57,8 @@ def _declare(
     identity = {name: fields.pop(name) for name in model.identity}
     nation: Nation = identity["nation"]
     ensure_can_write_nation(actor, nation.pk, token_nations=token_nations)
-    candidate = model(**identity, **fields, source=source, recorded_by=actor)
-    validate(candidate, exclude=["superseded_by", "recorded_by"])
-    attribute(actor=actor, source=source, reason=f"{model._meta.verbose_name} declared for {nation.code}")
+    candidate = model(**identity, **fields, recorded_by=actor)
+    validate(candidate, exclude=["superseded_by", "recorded_by", "source"])
     manager: Any = model._default_manager
     current = manager.select_for_update().filter(**identity).current().order_by("pk").first()
     if current is None and replaces is not None:
@@ -68,7 +67,10 @@ def _declare(
         current = manager.select_for_update().filter(pk=replaces.pk).current().first()
     if first and current is not None and (actor is None or may_see_releasability(actor, current.releasability_id)):
         raise Conflict("One is already in force for this identity; update it with PUT and its ETag.")
-    compared = {**fields, "source": source}
+    # Stored here, in the declaration's transaction: a refused declaration leaves no source behind.
+    candidate.source = stored = source_cited(source)
+    attribute(actor=actor, source=stored, reason=f"{model._meta.verbose_name} declared for {nation.code}")
+    compared = {**fields, "source": stored}
     if current is not None and all(getattr(current, name) == value for name, value in compared.items()):
         return current
     now = timezone.now()
@@ -102,7 +104,7 @@ def position_declare(
     *,
     nation: Nation,
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     pqc_stance: str = PqcStance.UNDECLARED,
     qkd_stance: str = QkdStance.UNDECLARED,
     hybrid_policy: str = HybridPolicy.UNDECLARED,
@@ -141,7 +143,7 @@ def approval_set(
     algorithm: Algorithm,
     status: str,
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     parameter_set: ParameterSet | None = None,
     scope: str = Scope.ALL,
     releasability: Coalition | None = None,
@@ -181,7 +183,7 @@ def milestone_set(
     title: str,
     target: PartialDate,
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     scope: str = Scope.ALL,
     scope_text: str = "",
     releasability: Coalition | None = None,
