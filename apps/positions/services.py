@@ -67,8 +67,9 @@ def _declare(
         current = manager.select_for_update().filter(pk=replaces.pk).current().first()
     if first and current is not None and (actor is None or may_see_releasability(actor, current.releasability_id)):
         raise Conflict("One is already in force for this identity; update it with PUT and its ETag.")
-    # Stored here, in the declaration's transaction: a refused declaration leaves no source behind.
-    candidate.source = stored = source_cited(source)
+    # Stored here, in the declaration's transaction: a refused declaration leaves no source behind. A
+    # user or a token (an actor) must cite who said it and when; the loader (no actor) cites its rows.
+    candidate.source = stored = source_cited(source, by_person=actor is not None)
     attribute(actor=actor, source=stored, reason=f"{model._meta.verbose_name} declared for {nation.code}")
     compared = {**fields, "source": stored}
     if current is not None and all(getattr(current, name) == value for name, value in compared.items()):

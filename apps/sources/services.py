@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from django.db import IntegrityError, transaction
+
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import InvalidInput
 from apps.core.services import validate
@@ -60,6 +62,17 @@ class SourceCitation:
         """The source as an unsaved row, for a preview (which writes nothing)."""
         return Source(**self.model_fields())
 
+    def shortcomings(self) -> list[str]:
+        """What a citation given by a person lacks (issue 10): who said it (an authority or a document) and
+        when (a publication date, at its precision)."""
+        columns = self.model_fields()
+        missing = []
+        if not columns["authority"] and not columns["document"]:
+            missing.append("Name the issuing authority or the document.")
+        if columns["published_on"] is None:
+            missing.append("Give the publication date (YYYY, YYYY-MM or YYYY-MM-DD).")
+        return missing
+
 
 def source_record(
     *,
@@ -90,7 +103,12 @@ def source_record(
     if source is None:
         source = Source(key=key, **columns)
         validate(source, exclude=["key"])
-        source.save()
+        try:
+            with transaction.atomic():
+                source.save()
+        except IntegrityError:
+            # The same citation stored by a concurrent transaction (which has committed by now).
+            source = Source.objects.get(key=key)
     return source
 
 
@@ -99,9 +117,17 @@ def source_record(
 Cited = SourceCitation | Source | None
 
 
-def source_cited(cited: Cited) -> Source | None:
+def source_cited(cited: Cited, *, by_person: bool = False) -> Source | None:
     """The stored source for ``cited``, storing a new citation through ``source_record``; a refusal is an
-    ``InvalidInput`` on the field ``source``. Call it inside the writing service's transaction."""
+    ``InvalidInput`` on the field ``source``. ``by_person``: the record is written by a user or a token,
+    so it must cite a source that says who and when (issue 10; the reference data's rows are held to what
+    their files give). Call it inside the writing service's transaction."""
+    if by_person:
+        if cited is None:
+            raise InvalidInput("Cite the source of this declaration.", field="source")
+        missing = (cited if isinstance(cited, SourceCitation) else SourceCitation.of(cited)).shortcomings()
+        if missing:
+            raise InvalidInput(" ".join(missing), errors={"source": missing})
     if not isinstance(cited, SourceCitation):
         return cited
     try:
