@@ -12,15 +12,15 @@ from apps.algorithms.models import Algorithm, ParameterSet
 from apps.audit.context import attribute
 from apps.core.services import upsert
 from apps.gaps.services import request_recompute
-from apps.sources.models import Source
+from apps.sources.services import Cited, source_cited
 
 
 @transaction.atomic
-def algorithm_upsert(*, name: str, actor: User | None, source: Source | None, **values: Any) -> Algorithm:
+def algorithm_upsert(*, name: str, actor: User | None, source: Cited, **values: Any) -> Algorithm:
     """Create the algorithm ``name`` or bring it up to date; ``values`` are Algorithm fields."""
     ensure_can_curate_catalogue(actor)
-    attribute(actor=actor, source=source, reason=f"algorithm {name}")
-    values["source"] = source
+    values["source"] = stored = source_cited(source)
+    attribute(actor=actor, source=stored, reason=f"algorithm {name}")
     algorithm, changed = upsert(Algorithm, lookup={"name": name}, values=values)
     if changed:
         request_recompute(nation_ids=None, reason=f"algorithm {name} changed")

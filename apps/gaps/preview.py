@@ -20,7 +20,7 @@ from apps.gaps.snapshot import PositionRow, load_snapshot
 from apps.nations.models import Nation
 from apps.positions.changes import FieldChange, declaration_changes
 from apps.positions.models import HybridPolicy, Position, PqcStance, QkdStance, Scope
-from apps.sources.models import Source
+from apps.sources.services import SourceCitation
 
 PREVIEW_FIELDS = {
     "pqc_stance",
@@ -56,14 +56,14 @@ class DraftChanges:
 
 def preview_position(*, nation: Nation, actor: User | None, **position_fields: Any) -> Preview:
     """Evaluate the rules for ``nation`` on an in-memory snapshot in which the draft position (the
-    arguments ``position_declare`` takes) is in force. Writes nothing: the source may be an unsaved draft.
+    arguments ``position_declare`` takes, the source as a citation) is in force. Writes nothing.
     Both lists are scoped to what ``actor`` may see (derived data is visible only with every record
     behind it)."""
     ensure_can_write_nation(actor, nation.pk)
     unknown = set(position_fields) - PREVIEW_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown position fields: {', '.join(sorted(unknown))}.")
-    source = position_fields.get("source")
+    citation: SourceCitation | None = position_fields.get("source")
     declared = position_fields.get("declared")
     releasability = position_fields.get("releasability")
     draft = PositionRow(
@@ -74,9 +74,8 @@ def preview_position(*, nation: Nation, actor: User | None, **position_fields: A
         qkd_stance=position_fields.get("qkd_stance", QkdStance.UNDECLARED),
         hybrid_policy=position_fields.get("hybrid_policy", HybridPolicy.UNDECLARED),
         releasability_id=releasability.pk if releasability is not None else None,
-        source_id=source.pk if source is not None else None,
-        cites_source=source is not None,
-        source_published_on=source.published_on if source is not None else None,
+        cites_source=citation is not None,
+        source_published_on=citation.published.value if citation is not None and citation.published else None,
         declared_on=declared.value if declared is not None else None,
     )
     subjects = Subjects(frozenset([nation.pk]))
@@ -92,7 +91,7 @@ def preview_position(*, nation: Nation, actor: User | None, **position_fields: A
 
 
 def position_draft_changes(
-    *, user: User, nation: Nation, fields: dict[str, Any], source: Source | None
+    *, user: User, nation: Nation, fields: dict[str, Any], source: SourceCitation | None
 ) -> DraftChanges:
     """The draft's field differences from the position in force and the gaps it would open and close, as
     ``user`` may see them (``fields``: ``position_declare``'s keyword arguments but nation, actor, source).
@@ -101,7 +100,7 @@ def position_draft_changes(
     declared = fields.get("declared")
     draft = Position(
         nation=nation,
-        source=source,
+        source=source.draft() if source is not None else None,
         declared_on=declared.value if declared else None,
         declared_precision=declared.precision if declared else DatePrecision.DAY,
         **{k: v for k, v in fields.items() if k != "declared"},

@@ -28,7 +28,7 @@ from apps.positions.models import (
     QkdStance,
     Scope,
 )
-from apps.sources.models import Source
+from apps.sources.services import Cited, source_cited
 
 T = TypeVar("T", bound=Declared)
 
@@ -38,7 +38,7 @@ def _declare(
     *,
     fields: dict[str, Any],
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     token_nations: Collection[int] | None,
     first: bool,
     replaces: T | None = None,
@@ -58,9 +58,8 @@ def _declare(
     identity = {name: fields.pop(name) for name in model.identity}
     nation: Nation = identity["nation"]
     ensure_can_write_nation(actor, nation.pk, token_nations=token_nations)
-    candidate = model(**identity, **fields, source=source, recorded_by=actor)
-    validate(candidate, exclude=["superseded_by", "recorded_by"])
-    attribute(actor=actor, source=source, reason=f"{model._meta.verbose_name} declared for {nation.code}")
+    candidate = model(**identity, **fields, recorded_by=actor)
+    validate(candidate, exclude=["superseded_by", "recorded_by", "source"])
     manager: Any = model._default_manager
     current = manager.select_for_update().filter(**identity).current().order_by("pk").first()
     if current is None and replaces is not None:
@@ -69,7 +68,11 @@ def _declare(
         current = manager.select_for_update().filter(pk=replaces.pk).current().first()
     if first and current is not None and _seen_in_force(model, identity, actor):
         raise Conflict("One is already in force for this identity; update it with PUT and its ETag.")
-    compared = {**fields, "source": source}
+    # Stored here, in the declaration's transaction: a refused declaration leaves no source behind. A
+    # user or a token (an actor) must cite who said it and when; the loader (no actor) cites its rows.
+    candidate.source = stored = source_cited(source, by_person=actor is not None)
+    attribute(actor=actor, source=stored, reason=f"{model._meta.verbose_name} declared for {nation.code}")
+    compared = {**fields, "source": stored}
     if actor is None:
         # A system load restates its reference data on every run: what is in force already is no change.
         if current is not None and _says(current, compared):
@@ -129,7 +132,7 @@ def position_declare(
     *,
     nation: Nation,
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     pqc_stance: str = PqcStance.UNDECLARED,
     qkd_stance: str = QkdStance.UNDECLARED,
     hybrid_policy: str = HybridPolicy.UNDECLARED,
@@ -168,7 +171,7 @@ def approval_set(
     algorithm: Algorithm,
     status: str,
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     parameter_set: ParameterSet | None = None,
     scope: str = Scope.ALL,
     releasability: Coalition | None = None,
@@ -208,7 +211,7 @@ def milestone_set(
     title: str,
     target: PartialDate,
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     scope: str = Scope.ALL,
     scope_text: str = "",
     releasability: Coalition | None = None,

@@ -14,7 +14,7 @@ from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import InvalidInput, NotFound
 from apps.core.services import upsert, validate
 from apps.gaps.services import request_recompute
-from apps.sources.models import Source
+from apps.sources.services import Cited, source_cited
 from apps.standards.models import STATUS_LIFECYCLE, Mechanism, Protocol, StandardsBody, WorkItem, WorkItemStatus
 
 
@@ -49,7 +49,7 @@ def work_item_upsert(
     body: StandardsBody,
     identifier: str,
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     algorithms: list[Algorithm] | None = None,
     formerly: str = "",
     **values: Any,
@@ -58,8 +58,8 @@ def work_item_upsert(
     the identifier the same document was recorded under (a draft that became an RFC), renamed to
     ``identifier`` unless that one exists already; its status history stays with it."""
     ensure_can_curate_catalogue(actor)
-    attribute(actor=actor, source=source, reason=f"work item {identifier}")
-    values["source"] = source
+    values["source"] = stored = source_cited(source)
+    attribute(actor=actor, source=stored, reason=f"work item {identifier}")
     lookup = {"body": body, "identifier": identifier}
     if formerly and formerly != identifier and not WorkItem.objects.filter(**lookup).exists():
         lookup["identifier"] = formerly
@@ -86,24 +86,25 @@ def work_item_status_record(
     work_item: WorkItem,
     status: str,
     actor: User | None,
-    source: Source | None,
+    source: Cited,
     on: PartialDate | None = None,
 ) -> WorkItemStatus:
     """Record that ``work_item`` reached ``status`` (on ``on``). Statuses accumulate as history; the same
     status on the same date recorded again is a no-op."""
     ensure_can_curate_catalogue(actor)
-    attribute(actor=actor, source=source, reason=f"status of {work_item.identifier}")
     day = on.value if on else None
     existing = WorkItemStatus.objects.filter(work_item=work_item, status=status, status_on=day).first()
     if existing is not None:
         return existing
+    stored = source_cited(source)
+    attribute(actor=actor, source=stored, reason=f"status of {work_item.identifier}")
     record = WorkItemStatus(
         work_item=work_item,
         status=status,
         lifecycle=lifecycle_of(status),
         status_on=day,
         status_precision=on.precision if on else DatePrecision.DAY,
-        source=source,
+        source=stored,
         recorded_by=actor,
     )
     validate(record, exclude=["recorded_by"])

@@ -23,8 +23,7 @@ from apps.positions.models import (
     Scope,
 )
 from apps.reports.findings import SORTS
-from apps.sources.models import Source
-from apps.sources.services import source_record
+from apps.sources.services import SourceCitation
 from apps.standards.models import MechanismKind, Protocol
 
 
@@ -61,21 +60,9 @@ class SourceForm(forms.Form):
     url = forms.URLField(max_length=600, label="URL", assume_scheme="https")
     published = PartialDateField(label="Publication date")
 
-    def record(self) -> Source:
-        """The source, stored (or found: sources are content-addressed)."""
-        return source_record(**self.cleaned_data)
-
-    def draft(self) -> Source:
-        """The source as an unsaved row, for a preview (which writes nothing)."""
-        data = self.cleaned_data
-        published: PartialDate = data["published"]
-        return Source(
-            authority=data["authority"].strip(),
-            document=data["document"].strip(),
-            url=data["url"].strip(),
-            published_on=published.value,
-            published_precision=published.precision,
-        )
+    def citation(self) -> SourceCitation:
+        """The citation, for the declaring service (which stores it) or a preview (which does not)."""
+        return SourceCitation(**self.cleaned_data)
 
 
 def _coalition_field() -> forms.ModelChoiceField:

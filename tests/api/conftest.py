@@ -17,6 +17,9 @@ from apps.accounts.services import token_issue
 from apps.nations.models import Nation
 from tests.factories import UserFactory
 
+#: A citation a person may give: who said it and when (issue 10). Declarations posted in tests carry it.
+CITATION = {"authority": "Ministry", "document": "Guidance", "url": "https://example.org/g", "published": "2025-04"}
+
 
 @pytest.fixture(autouse=True)
 def api_test_settings(settings: Any) -> None:

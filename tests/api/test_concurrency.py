@@ -15,7 +15,7 @@ from apps.accounts.models import User
 from apps.api.etag import etag_for
 from apps.nations.models import Nation
 from apps.positions.models import Milestone, Position
-from tests.api.conftest import client_for
+from tests.api.conftest import CITATION, client_for
 from tests.factories import declare
 
 
@@ -57,7 +57,7 @@ def test_two_updates_with_the_same_etag_exactly_one_succeeds(nation_a: Nation, o
 
 @pytest.mark.django_db(transaction=True)
 def test_a_retried_post_with_the_same_idempotency_key_creates_one_record(officer_a: User) -> None:
-    body = {"nation": "AA", "kind": "complete", "title": "Migration complete", "target": "2035"}
+    body = {"nation": "AA", "kind": "complete", "title": "Migration complete", "target": "2035", "source": CITATION}
 
     def submit() -> Response:
         return client_for(officer_a).post("/api/v1/milestones/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-123")
@@ -74,7 +74,7 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_one_record(officer
 @pytest.mark.django_db(transaction=True)
 def test_two_first_declarations_at_once_one_is_refused_none_is_superseded(officer_a: User) -> None:
     def submit(stance: str) -> Callable[[], Response]:
-        body = {"nation": "AA", "pqc_stance": stance}
+        body = {"nation": "AA", "pqc_stance": stance, "source": CITATION}
         return lambda: client_for(officer_a).post("/api/v1/positions/", body, format="json")
 
     responses = race(submit("evaluating"), submit("adopt_mandated"))

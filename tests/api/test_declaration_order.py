@@ -8,14 +8,16 @@ from typing import Any
 import pytest
 
 from apps.accounts.models import Role, User
+from apps.core.dates import PartialDate
 from apps.core.exceptions import NotPermitted
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import Position
 from apps.positions.services import declaration_revise, position_declare
-from tests.api.conftest import client_for
+from apps.sources.services import SourceCitation
+from tests.api.conftest import CITATION, client_for
 from tests.factories import UserFactory, declare
 
-BODY = {"nation": "AA", "pqc_stance": "evaluating"}
+BODY = {"nation": "AA", "pqc_stance": "evaluating", "source": CITATION}
 
 
 def _world(kind: str, nation_a: Nation, ally: Coalition) -> None:
@@ -73,9 +75,11 @@ def test_a_revised_declaration_inherits_what_it_does_not_change(officer_a: User,
     successor = declaration_revise(record=first, actor=officer_a, changes={"pqc_stance": "evaluating"}, inherit=True)
     assert (successor.pqc_stance, successor.qkd_stance, successor.note) == ("evaluating", first.qkd_stance, "kept")
     assert successor.source == first.source and successor.declared == first.declared
+    # A replacement inherits nothing, so it cites its own source (issue 10: a person's declaration cites one).
+    cited = SourceCitation(document="Replacement", published=PartialDate.parse("2026"))
     replaced = declaration_revise(
-        record=successor, actor=officer_a, changes={"pqc_stance": "evaluating"}, inherit=False
+        record=successor, actor=officer_a, changes={"pqc_stance": "evaluating", "source": cited}, inherit=False
     )
-    assert (replaced.qkd_stance, replaced.note, replaced.source) == ("undeclared", "", None)
+    assert (replaced.qkd_stance, replaced.note, replaced.source.document) == ("undeclared", "", "Replacement")
     with pytest.raises(Exception, match="superseded"):
         declaration_revise(record=first, actor=officer_a, changes={}, inherit=True)

@@ -16,11 +16,11 @@ from apps.api.models import IdempotencyKey
 from apps.api.throttling import PerCallerThrottle
 from apps.nations.models import Nation
 from apps.positions.models import Milestone, Position
-from tests.api.conftest import IssuedToken, client_for
+from tests.api.conftest import CITATION, IssuedToken, client_for
 from tests.api.scenario import make_finding
 from tests.factories import declare
 
-MILESTONE = {"nation": "AA", "kind": "plan", "title": "Plan", "target": "2030"}
+MILESTONE = {"nation": "AA", "kind": "plan", "title": "Plan", "target": "2030", "source": CITATION}
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_a_superseding_update_keeps_history(nation_a: Nation, officer: APIClient
     first = declare(nation_a)
     response = officer.put(
         f"/api/v1/positions/{first.pk}/",
-        {"pqc_stance": "adopt_mandated", "declared": "2026-02"},
+        {"pqc_stance": "adopt_mandated", "declared": "2026-02", "source": CITATION},
         format="json",
         HTTP_IF_MATCH=etag_for(first),
     )

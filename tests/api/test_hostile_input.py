@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
-from tests.api.conftest import client_for
+from tests.api.conftest import CITATION, client_for
 from tests.api.test_errors import problem
 
 MILESTONES = "/api/v1/milestones/"
@@ -52,7 +52,7 @@ def test_a_body_that_is_not_utf8_is_a_400(officer: APIClient) -> None:
 
 
 def test_a_nul_byte_in_a_body_string_is_a_400_naming_the_field(officer: APIClient) -> None:
-    body = {"nation": "AA", "kind": "plan", "title": "Pl\x00an", "target": "2030"}
+    body = {"nation": "AA", "kind": "plan", "title": "Pl\x00an", "target": "2030", "source": CITATION}
     assert "title" in problem(officer.post(MILESTONES, body, format="json"), 400)["errors"]
 
 

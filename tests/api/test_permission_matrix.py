@@ -101,7 +101,13 @@ CASES: dict[str, Case] = {
         "post",
         lambda w: "/api/v1/approvals/",
         only({"officer_a": 201, "write_token_a": 201}),
-        lambda w: {"nation": "AA", "algorithm": "ML-KEM", "parameter_set": "ML-KEM-768", "status": "approved"},
+        lambda w: {
+            "nation": "AA",
+            "algorithm": "ML-KEM",
+            "parameter_set": "ML-KEM-768",
+            "status": "approved",
+            "source": source(),
+        },
     ),
     "approve for B": Case(
         "post",
@@ -119,7 +125,7 @@ CASES: dict[str, Case] = {
         "patch",
         lambda w: f"/api/v1/milestones/{w.milestone_a.pk}/",
         only({"officer_a": 200, "write_token_a": 200}),
-        lambda w: {"target": "2031-06"},
+        lambda w: {"target": "2031-06", "source": source()},
         lambda w: etag_for(w.milestone_a),
     ),
     "withdraw milestone of A": Case(

@@ -27,6 +27,7 @@ from apps.gaps.tasks import drain_recompute_requests
 from apps.nations.models import Nation
 from apps.positions.models import Position
 from apps.positions.services import position_declare
+from tests.api.conftest import CITATION
 from tests.factories import UserFactory
 from tests.gaps.test_worker import BASE_DIR, celery_worker, wait_for
 from tests.gaps.valkey import Valkey, cache_settings, celery_broker
@@ -98,7 +99,10 @@ def api_write_italy_stops_deploying_qkd(it: User) -> None:
     read = client.get(f"/api/v1/positions/{current.pk}/")
     assert read.status_code == 200, read.content
     response = client.patch(
-        f"/api/v1/positions/{current.pk}/", {"qkd_stance": "research"}, format="json", HTTP_IF_MATCH=read["ETag"]
+        f"/api/v1/positions/{current.pk}/",
+        {"qkd_stance": "research", "source": CITATION},
+        format="json",
+        HTTP_IF_MATCH=read["ETag"],
     )
     assert response.status_code == 200, response.content
 

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from apps.core.dates import PartialDate
 from apps.sources.models import PrimarySeen, Source
+from apps.sources.services import SourceCitation
 
 
 class StrictInput(serializers.Serializer):
@@ -44,6 +45,8 @@ class PartialDateField(serializers.Field):
 
 
 class SourceInput(StrictInput):
+    """A citation, validated into the ``SourceCitation`` the writing services take (they store it)."""
+
     authority = serializers.CharField(max_length=300, allow_blank=True, default="")
     document = serializers.CharField(max_length=5000, allow_blank=True, default="")
     url = serializers.URLField(max_length=600, allow_blank=True, default="")
@@ -52,6 +55,9 @@ class SourceInput(StrictInput):
     published = PartialDateField(required=False, allow_null=True, default=None)
     verified = serializers.BooleanField(default=False)
     note = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+    def to_internal_value(self, data: Any) -> Any:
+        return SourceCitation(**super().to_internal_value(data))
 
 
 class SourceOutput(serializers.ModelSerializer):

@@ -22,7 +22,6 @@ from apps.api.serializers import catalogue as s
 from apps.api.views.base import ApiViewSet, RetrieveMixin
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import Conflict
-from apps.sources.services import source_record
 from apps.standards.models import Mechanism, Protocol, StandardsBody, WorkItem, WorkItemStatus
 from apps.standards.services import (
     body_upsert,
@@ -41,12 +40,9 @@ def _split_date(values: dict[str, Any], given: str, stored: str) -> None:
         values[f"{stored}_precision"] = day.precision if day else DatePrecision.DAY
 
 
-def _source(values: dict[str, Any], record: Any = None) -> Any:
-    """The Source for a submitted citation; an update that names none keeps the record's own."""
-    if "source" not in values:
-        return getattr(record, "source", None)
-    citation = values.pop("source")
-    return source_record(**citation) if citation else None
+def _cited(values: dict[str, Any], record: Any = None) -> Any:
+    """The submitted citation (the service stores it); an update that names none keeps the record's own."""
+    return values.pop("source") if "source" in values else getattr(record, "source", None)
 
 
 class CatalogueViewSet(mixins.ListModelMixin, RetrieveMixin, ApiViewSet):
@@ -101,7 +97,7 @@ class AlgorithmViewSet(CatalogueViewSet):
 
     def upsert(self, key: dict[str, Any], values: dict[str, Any], record: Any = None) -> models.Model:
         _split_date(values, "status_date", "status")
-        source = _source(values, record)
+        source = _cited(values, record)
         return algorithm_upsert(**key, **values, source=source, actor=self.actor)
 
 
@@ -186,7 +182,7 @@ class WorkItemViewSet(CatalogueViewSet):
 
     def upsert(self, key: dict[str, Any], values: dict[str, Any], record: Any = None) -> models.Model:
         _split_date(values, "expected_completion", "expected_completion")
-        source = _source(values, record)
+        source = _cited(values, record)
         algorithms = values.pop("algorithms", None)
         return work_item_upsert(**key, **values, algorithms=algorithms, source=source, actor=self.actor)
 
@@ -208,7 +204,7 @@ class WorkItemViewSet(CatalogueViewSet):
         return self.create_once(
             request,
             lambda: work_item_status_record(
-                work_item=item, status=data["status"], on=data["on"], source=_source(data), actor=self.actor
+                work_item=item, status=data["status"], on=data["on"], source=_cited(data), actor=self.actor
             ),
             output=s.WorkItemStatusOutput,
         )

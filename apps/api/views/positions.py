@@ -33,18 +33,9 @@ from apps.positions.services import (
     milestone_set,
     position_declare,
 )
-from apps.sources.services import source_record
 
 V = TypeVar("V", bound="DeclaredViewSet")
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The declarations in force on this date.")
-
-
-def _source(values: dict[str, Any]) -> dict[str, Any]:
-    """Turn a submitted source citation into the Source record (created once per distinct citation)."""
-    source = values.get("source")
-    if isinstance(source, dict):
-        values["source"] = source_record(**source)
-    return values
 
 
 class DeclaredViewSet(RetrieveMixin, ApiViewSet):
@@ -88,9 +79,7 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
 
     def create(self, request: Request) -> Response:
         data = self.validated(self.create_input)
-        return self.create_once(
-            request, lambda: self.declare(_source(data), token_nations=token_write_nations(request))
-        )
+        return self.create_once(request, lambda: self.declare(data, token_nations=token_write_nations(request)))
 
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         data = self.validated(self.update_input, partial=partial)
@@ -99,7 +88,7 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
             successor = declaration_revise(
                 record=record,
                 actor=self.actor,
-                changes=_source(data),
+                changes=data,
                 inherit=partial,
                 token_nations=token_write_nations(request),
             )

@@ -100,13 +100,13 @@ def position_new(request: AuthedRequest, code: str) -> HttpResponse:
         if request.POST.get("action") == "publish":
             if submitted(
                 form,
-                lambda: position_declare(nation=nation, actor=request.user, source=source_form.record(), **fields),
+                lambda: position_declare(nation=nation, actor=request.user, source=source_form.citation(), **fields),
             ):
                 messages.success(request, f"Position published for {nation.code}.")
                 return redirect("nation", code=nation.code)
         else:
             context["preview"] = position_draft_changes(
-                user=request.user, nation=nation, fields=fields, source=source_form.draft()
+                user=request.user, nation=nation, fields=fields, source=source_form.citation()
             )
     return render(request, "web/position_form.html", context)
 
@@ -135,7 +135,7 @@ def _declaration_new(
         and form.is_valid()
         and source_form.is_valid()
         and submitted(
-            form, lambda: service(nation=nation, actor=request.user, source=source_form.record(), **form.cleaned_data)
+            form, lambda: service(nation=nation, actor=request.user, source=source_form.citation(), **form.cleaned_data)
         )
     ):
         messages.success(request, f"{what.capitalize()} recorded for {nation.code}.")

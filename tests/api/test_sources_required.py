@@ -1,0 +1,111 @@
+"""Issue 10: every declaration a user or a token records cites a source with an authority or a document and
+a publication date; the API refuses one without, with a field error on ``source``, and leaves no source
+behind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.accounts.models import User
+from apps.algorithms.models import Algorithm, AlgorithmKind
+from apps.positions.models import Approval, Milestone, Position
+from apps.sources.models import Source
+from tests.api.conftest import CITATION, IssuedToken, client_for
+
+BODIES: dict[str, tuple[str, type, dict[str, Any]]] = {
+    "position": ("/api/v1/positions/", Position, {"nation": "AA", "pqc_stance": "adopt_mandated"}),
+    "approval": ("/api/v1/approvals/", Approval, {"nation": "AA", "algorithm": "ML-KEM", "status": "approved"}),
+    "milestone": (
+        "/api/v1/milestones/",
+        Milestone,
+        {"nation": "AA", "kind": "plan", "title": "Plan", "target": "2030"},
+    ),
+}
+
+REFUSED = {
+    "no source": None,
+    "no authority or document": {"url": "https://example.org/g", "published": "2025-04"},
+    "no publication date": {"authority": "Ministry", "document": "Guidance", "url": "https://example.org/g"},
+}
+
+
+@pytest.fixture
+def ml_kem(db: None) -> Algorithm:
+    return Algorithm.objects.create(name="ML-KEM", kind=AlgorithmKind.KEM)
+
+
+def _refused(response: Any) -> dict[str, Any]:
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert "source" in body["errors"], body
+    return body
+
+
+@pytest.mark.parametrize("kind", list(BODIES))
+@pytest.mark.parametrize("citation", list(REFUSED))
+def test_api_refuses_a_declaration_without_a_proper_source(
+    officer_a: User, ml_kem: Algorithm, kind: str, citation: str
+) -> None:
+    url, model, body = BODIES[kind]
+    sources = Source.objects.count()
+    _refused(client_for(officer_a).post(url, {**body, "source": REFUSED[citation]}, format="json"))
+    assert not model.objects.exists()
+    assert Source.objects.count() == sources  # no orphan source
+
+
+def test_api_refuses_an_omitted_source_too(officer_a: User) -> None:
+    url, _, body = BODIES["position"]
+    _refused(client_for(officer_a).post(url, body, format="json"))
+    assert not Position.objects.exists()
+
+
+def test_a_token_is_held_to_the_same_rule(write_token_a: IssuedToken) -> None:
+    url, _, body = BODIES["milestone"]
+    _refused(client_for(write_token_a).post(url, {**body, "source": None}, format="json"))
+    assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize("kind", list(BODIES))
+def test_a_sourced_declaration_is_accepted(officer_a: User, ml_kem: Algorithm, kind: str) -> None:
+    url, model, body = BODIES[kind]
+    response = client_for(officer_a).post(url, {**body, "source": CITATION}, format="json")
+    assert response.status_code == 201, response.content
+    record = model.objects.get()
+    assert (record.source.authority, str(record.source.published)) == ("Ministry", "2025-04")
+
+
+def test_a_document_alone_will_do_for_who_said_it(officer_a: User) -> None:
+    url, _, body = BODIES["position"]
+    citation = {"document": "Guidance", "published": "2025"}
+    assert client_for(officer_a).post(url, {**body, "source": citation}, format="json").status_code == 201
+
+
+def test_a_replacement_without_a_source_is_refused_and_the_record_stays(officer_a: User) -> None:
+    client = client_for(officer_a)
+    created = client.post("/api/v1/positions/", {**BODIES["position"][2], "source": CITATION}, format="json")
+    assert created.status_code == 201, created.content
+    sources = Source.objects.count()
+    replaced = client.put(
+        f"/api/v1/positions/{created.json()['id']}/",
+        {"pqc_stance": "evaluating", "source": None},
+        format="json",
+        HTTP_IF_MATCH=created["ETag"],
+    )
+    _refused(replaced)
+    assert Position.objects.get().pqc_stance == "adopt_mandated"
+    assert Source.objects.count() == sources
+
+
+def test_a_refused_declaration_leaves_no_source_behind(officer_a: User, ml_kem: Algorithm) -> None:
+    """The citation is stored in the declaration's own transaction: refused for another reason (here a
+    conflict with the one in force), it is not stored either."""
+    client = client_for(officer_a)
+    url, _, body = BODIES["position"]
+    assert client.post(url, {**body, "source": CITATION}, format="json").status_code == 201
+    sources = Source.objects.count()
+    other = {**CITATION, "document": "Another guidance"}
+    assert client.post(url, {**body, "source": other}, format="json").status_code == 409
+    assert Source.objects.count() == sources
