@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.api.problems import UNKNOWN_RECORD
 from apps.api.serializers.base import CodeField, StrictInput
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import Scope
@@ -26,7 +27,7 @@ class CommonGroundInput(StrictInput):
         found = list(Nation.objects.filter(code__in=codes))
         missing = sorted(set(codes) - {n.code for n in found})
         if missing:
-            raise serializers.ValidationError(f"Unknown nation: {', '.join(missing)}.")
+            raise serializers.ValidationError(f"Unknown nation: {', '.join(missing)}.", code=UNKNOWN_RECORD)
         return found
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
