@@ -7,15 +7,20 @@ client read no longer matches, and an update based on it is refused with 412."""
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any, TypeVar
 
 from django.db import models
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from apps.api.exceptions import PreconditionFailed, PreconditionRequired
 from apps.core.exceptions import NotFound
 
 M = TypeVar("M", bound=models.Model)
+
+#: RFC 9110 If-Match: ``*`` or a comma-separated list of (possibly weak) entity tags.
+IF_MATCH_PATTERN = r'^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$'
 
 
 def etag_for(instance: models.Model) -> str:
@@ -43,6 +48,8 @@ def lock_for_update(request: Request, queryset: models.QuerySet[M], pk: Any) -> 
     header = request.headers.get("If-Match")
     if not header:
         raise PreconditionRequired()
+    if not re.match(IF_MATCH_PATTERN, header):
+        raise ValidationError({"If-Match": ['Give "*" or entity tags as sent in ETag, e.g. "abc123".']})
     instance = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
     if instance is None:
         raise NotFound("Not found.")

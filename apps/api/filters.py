@@ -1,4 +1,5 @@
-"""Query filters. A nation, coalition or protocol that does not exist is a 400, not an empty list."""
+"""Query filters. A filter naming a nation, coalition, protocol... that does not exist is a 404 (not an empty
+list; the problem handler reads the ``does_not_exist`` code), a malformed value a 400."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ from collections.abc import Iterable
 from typing import Any
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_filters.fields import ModelChoiceField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
+from apps.api.pagination import Cursors
+from apps.api.problems import UNKNOWN_RECORD
 from apps.core.exceptions import InvalidInput
 from apps.gaps.models import Finding, FindingQuerySet, FindingStatus, GapRun, Rule, RunStatus, RunTrigger, Severity
 from apps.nations.models import Coalition, Membership, Nation
@@ -20,8 +25,49 @@ from apps.positions.models import Approval, ApprovalStatus, Milestone, Milestone
 from apps.standards.models import Mechanism, MechanismKind, Protocol, StandardsBody, WorkItem
 
 
-def _nation(**kwargs: object) -> filters.ModelChoiceFilter:
-    return filters.ModelChoiceFilter(queryset=Nation.objects.all(), to_field_name="code", **kwargs)
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false`` and nothing else (django-filter's own reads any other word as "no filter")."""
+
+    def to_python(self, value: Any) -> bool | None:
+        if value is None:
+            return None
+        if value not in ("true", "false"):
+            raise forms.ValidationError("Give true or false.")
+        return value == "true"
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class ReferenceField(ModelChoiceField):
+    """A record named by its code; naming none is ``does_not_exist``, not a choice outside a list."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            raise forms.ValidationError(
+                "Nothing is named %(value)r.", code=UNKNOWN_RECORD, params={"value": value}
+            ) from None
+
+
+class ReferenceFilter(filters.ModelChoiceFilter):
+    field_class = ReferenceField
+
+
+#: One code of a pair: no comma, not only spaces (they are trimmed).
+PAIR_CODE = r"^[^,]*[^,\s][^,]*$"
+
+
+class PairFilter(filters.CharFilter):
+    """Two nation codes, comma-separated."""
+
+
+def _nation(**kwargs: object) -> ReferenceFilter:
+    return ReferenceFilter(queryset=Nation.objects.all(), to_field_name="code", **kwargs)
 
 
 class NationFilter(filters.FilterSet):
@@ -40,7 +86,7 @@ class NationFilter(filters.FilterSet):
 
 
 class MembershipFilter(filters.FilterSet):
-    coalition = filters.ModelChoiceFilter(queryset=Coalition.objects.all(), to_field_name="code")
+    coalition = ReferenceFilter(queryset=Coalition.objects.all(), to_field_name="code")
     nation = _nation()
 
     class Meta:
@@ -60,7 +106,7 @@ class PositionFilter(DeclaredFilter):
 
 
 class ApprovalFilter(DeclaredFilter):
-    algorithm = filters.ModelChoiceFilter(queryset=Algorithm.objects.all(), to_field_name="name")
+    algorithm = ReferenceFilter(queryset=Algorithm.objects.all(), to_field_name="name")
     status = filters.ChoiceFilter(choices=ApprovalStatus.choices)
 
     class Meta:
@@ -78,7 +124,7 @@ class MilestoneFilter(DeclaredFilter):
 
 class AlgorithmFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=AlgorithmKind.choices)
-    quantum_vulnerable = filters.BooleanFilter()
+    quantum_vulnerable = StrictBooleanFilter()
 
     class Meta:
         model = Algorithm
@@ -86,7 +132,7 @@ class AlgorithmFilter(filters.FilterSet):
 
 
 class ParameterSetFilter(filters.FilterSet):
-    algorithm = filters.ModelChoiceFilter(queryset=Algorithm.objects.all(), to_field_name="name")
+    algorithm = ReferenceFilter(queryset=Algorithm.objects.all(), to_field_name="name")
 
     class Meta:
         model = ParameterSet
@@ -94,11 +140,9 @@ class ParameterSetFilter(filters.FilterSet):
 
 
 class WorkItemFilter(filters.FilterSet):
-    body = filters.ModelChoiceFilter(queryset=StandardsBody.objects.all(), to_field_name="code")
-    protocol = filters.ModelChoiceFilter(queryset=Protocol.objects.all(), to_field_name="code")
-    algorithm = filters.ModelChoiceFilter(
-        queryset=Algorithm.objects.all(), to_field_name="name", field_name="algorithms"
-    )
+    body = ReferenceFilter(queryset=StandardsBody.objects.all(), to_field_name="code")
+    protocol = ReferenceFilter(queryset=Protocol.objects.all(), to_field_name="code")
+    algorithm = ReferenceFilter(queryset=Algorithm.objects.all(), to_field_name="name", field_name="algorithms")
 
     class Meta:
         model = WorkItem
@@ -106,10 +150,10 @@ class WorkItemFilter(filters.FilterSet):
 
 
 class MechanismFilter(filters.FilterSet):
-    protocol = filters.ModelChoiceFilter(queryset=Protocol.objects.all(), to_field_name="code")
+    protocol = ReferenceFilter(queryset=Protocol.objects.all(), to_field_name="code")
     kind = filters.ChoiceFilter(choices=MechanismKind.choices)
-    hybrid = filters.BooleanFilter()
-    parameter_set = filters.ModelChoiceFilter(
+    hybrid = StrictBooleanFilter()
+    parameter_set = ReferenceFilter(
         queryset=ParameterSet.objects.all(), to_field_name="name", field_name="parameter_sets"
     )
 
@@ -119,18 +163,18 @@ class MechanismFilter(filters.FilterSet):
 
 
 class FindingFilter(filters.FilterSet):
-    coalition = filters.ModelChoiceFilter(
+    coalition = ReferenceFilter(
         queryset=Coalition.objects.all(),
         to_field_name="code",
         method="filter_coalition",
         label="Findings among the coalition's members today",
     )
     nation = _nation(method="filter_nation", label="Either nation of the finding")
-    pair = filters.CharFilter(method="filter_pair", label="Two nation codes, comma-separated (AA,BB)")
+    pair = PairFilter(method="filter_pair", label="Two nation codes, comma-separated (AA,BB)")
     rule = filters.ChoiceFilter(choices=Rule.choices)
     severity = filters.ChoiceFilter(choices=Severity.choices)
     status = filters.ChoiceFilter(choices=FindingStatus.choices)
-    protocol = filters.ModelChoiceFilter(queryset=Protocol.objects.all(), to_field_name="code")
+    protocol = ReferenceFilter(queryset=Protocol.objects.all(), to_field_name="code")
     changed_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
@@ -150,7 +194,7 @@ class FindingFilter(filters.FilterSet):
         try:
             a, b = Nation.objects.coded(codes)
         except InvalidInput as error:
-            raise ValidationError({"pair": [error.message]}) from None
+            raise ValidationError({"pair": [error.message]}, code=UNKNOWN_RECORD) from None
         return queryset.between(a.pk, b.pk)
 
 
@@ -169,8 +213,12 @@ class FilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not set(filterset_class.base_filters) & set(request.query_params):
+        named = set(filterset_class.base_filters) & set(request.query_params) if filterset_class else set()
+        if not named:
             return queryset
+        empty = sorted(name for name in named if request.query_params.get(name) == "")
+        if empty:
+            raise ValidationError({name: ["Give a value, or leave the parameter out."] for name in empty})
         return super().filter_queryset(request, queryset, view)
 
 
@@ -186,3 +234,27 @@ class StrictOrderingFilter(OrderingFilter):
             allowed = ", ".join(name for name, _ in self.get_valid_fields(queryset, view, {"request": request}))
             raise ValidationError({"ordering": [f"Order by one of: {allowed} (prefix - to reverse)."]})
         return valid
+
+    def get_ordering(self, request: Any, queryset: QuerySet[Any], view: Any) -> Any:
+        if request.query_params.get(self.ordering_param) == "":
+            raise ValidationError({"ordering": ["Name a field to order by, or leave the parameter out."]})
+        return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """The orderings the view allows, each ascending or (prefixed ``-``) descending: comma-separated, or
+        one only under a cursor (which names its own, ``cursor_ordering_fields``)."""
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        by_cursor = isinstance(view.paginator, Cursors)
+        if by_cursor:
+            fields = list(getattr(view, "cursor_ordering_fields", ("id",)))
+        else:
+            # The class queryset: the view's own get_queryset() needs a signed-in caller, the schema has none.
+            fields = [name for name, _ in self.get_valid_fields(view.queryset, view, {})]
+        terms = {"type": "string", "enum": [term for name in fields for term in (name, f"-{name}")]}
+        for parameter in parameters:
+            if by_cursor:
+                parameter["schema"] = terms
+            else:
+                parameter.update(style="form", explode=False)
+                parameter["schema"] = {"type": "array", "items": terms, "minItems": 1}
+        return parameters

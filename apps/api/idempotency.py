@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import cast
@@ -24,6 +25,8 @@ HEADER = "Idempotency-Key"
 #: How long a key protects against a retry; after that the same key starts a new submission.
 RETENTION = timedelta(hours=24)
 REPLAYED_HEADERS = ("ETag", "Location")
+#: 1 to 255 visible ASCII characters (spaces inside only: HTTP trims them at the ends).
+KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
 
 
 def _fingerprint(request: Request) -> str:
@@ -37,8 +40,8 @@ def idempotent_create(request: Request, create: Callable[[], Response]) -> Respo
     if key is None:
         with transaction.atomic():
             return create()
-    if not 1 <= len(key) <= 255:
-        raise ValidationError({HEADER: ["The key must be 1 to 255 characters."]})
+    if not re.match(KEY_PATTERN, key):
+        raise ValidationError({HEADER: ["The key must be 1 to 255 visible ASCII characters."]})
     fingerprint = _fingerprint(request)
     user = cast(User, request.user)  # the views answering POST all require authentication
     method = request.method or "POST"

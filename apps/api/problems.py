@@ -1,15 +1,21 @@
 """Every API error as problem details (RFC 9457): ``type``, ``title``, ``status``, ``detail`` and, for
-input errors, ``errors`` mapping each field to its messages."""
+input errors, ``errors`` mapping each field to its messages.
+
+Input that is malformed is a 400. Input that is well-formed but names a record the database does not hold (a
+nation code, an algorithm name, a work item id; code ``does_not_exist``) is, when that is its only fault, a 404
+on a read, like an unknown id in the path, and a 422 on a write: the schema can say what a code looks like,
+not which codes exist today."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError
 from django.http import Http404
-from rest_framework import exceptions
+from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -52,6 +58,29 @@ def _field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
+#: The code of a field error naming a record that does not exist (DRF's related fields, the API's filters).
+UNKNOWN_RECORD = "does_not_exist"
+
+
+def _codes(codes: Any) -> Iterator[str]:
+    if isinstance(codes, dict):
+        for value in codes.values():
+            yield from _codes(value)
+    elif isinstance(codes, list):
+        for value in codes:
+            yield from _codes(value)
+    else:
+        yield str(codes)
+
+
+def _input_status(exc: exceptions.ValidationError, context: dict[str, Any]) -> int:
+    codes = set(_codes(exc.get_codes()))
+    if codes != {UNKNOWN_RECORD}:
+        return 400
+    request = context.get("request")
+    return 404 if request is not None and request.method in permissions.SAFE_METHODS else 422
+
+
 def problem(status_code: int, detail: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -85,6 +114,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return None
     response = handled
     if isinstance(exc, exceptions.ValidationError):
+        response.status_code = _input_status(exc, context)
         errors = _field_errors(exc.detail)
         detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
         response.data = problem(response.status_code, detail, errors)

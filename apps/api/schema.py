@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from apps.api.etag import IF_MATCH_PATTERN
 from apps.api.exceptions import PROBLEM_CONTENT_TYPE
+from apps.api.filters import PAIR_CODE, PairFilter
+from apps.api.idempotency import KEY_PATTERN
+from apps.api.serializers.base import StrictInput
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -34,15 +38,20 @@ COMMON = {
 }
 QUERY = {
     "400": "A query parameter is malformed.",
-    "404": "Not found, or not releasable to the caller (an invisible record does not exist for them).",
+    "404": "Not found, or not releasable to the caller (an invisible record does not exist for them); or a query "
+    "parameter names a record that does not exist.",
 }
 WRITE = {
     "400": "The body is malformed JSON, has unknown fields or invalid values (field-level errors).",
     "409": "The change conflicts with the current state.",
     "413": "The request body is too large.",
     "415": "The body is not JSON.",
+    "422": "The body is well-formed but names a record that does not exist (field-level errors).",
 }
-CREATE = {"422": "The Idempotency-Key was already used with a different request."}
+CREATE = {
+    "422": "The body names a record that does not exist, or the Idempotency-Key was already used with a "
+    "different request."
+}
 UPDATE = {
     "412": "If-Match does not match the current ETag: the resource changed since it was read.",
     "428": "If-Match is missing.",
@@ -59,6 +68,12 @@ class ProblemAutoSchema(AutoSchema):
         if self._needs_if_match():
             codes.update(UPDATE)
         return codes
+
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> Any:
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictInput):
+            schema["additionalProperties"] = False  # StrictInput refuses unknown fields
+        return schema
 
     def _needs_if_match(self) -> bool:
         return self.method in ("PUT", "PATCH") or getattr(self.view, "if_match_required", False)
@@ -88,17 +103,17 @@ class ProblemAutoSchema(AutoSchema):
             parameters.append(
                 OpenApiParameter(
                     "If-Match",
-                    OpenApiTypes.STR,
+                    {"type": "string", "pattern": IF_MATCH_PATTERN},
                     OpenApiParameter.HEADER,
-                    required=False,
-                    description="The ETag the update is based on (required: 428 without it).",
+                    required=True,
+                    description="The ETag the update is based on: 428 without it, 412 when it is stale.",
                 )
             )
         if self.method == "POST":
             parameters.append(
                 OpenApiParameter(
                     "Idempotency-Key",
-                    OpenApiTypes.STR,
+                    {"type": "string", "pattern": KEY_PATTERN},
                     OpenApiParameter.HEADER,
                     required=False,
                     description="Makes a retried submission create one record.",
@@ -124,3 +139,25 @@ class ClosedPage(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema: AutoSchema, direction: Any) -> Any:
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         return {**schema, "additionalProperties": False}
+
+
+class ReferenceFilterExtension(DjangoFilterExtension):
+    """django-filter's parameters, with a pair filter as two codes, comma-separated. Reference filters name
+    records by code as plain strings: the codes that exist change as the API is used (an unknown one is a
+    404), so the schema does not list them."""
+
+    target_class = "apps.api.filters.FilterBackend"
+    priority = 1
+
+    def resolve_filter_field(
+        self, auto_schema: Any, model: Any, filterset_class: Any, field_name: str, filter_field: Any
+    ) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        if isinstance(filter_field, PairFilter):
+            for parameter in parameters:
+                parameter.update(style="form", explode=False)
+                code = {"type": "string", "pattern": PAIR_CODE}
+                parameter["schema"] = {"type": "array", "items": code, "minItems": 2, "maxItems": 2}
+        return parameters

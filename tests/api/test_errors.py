@@ -47,7 +47,6 @@ def test_malformed_json_is_a_400(officer: APIClient) -> None:
         ({"bogus": 1}, "bogus"),
         ({"target": "2030-13-45"}, "target"),
         ({"target": 2030}, "target"),
-        ({"nation": "ZZ"}, "nation"),
         ({"nation": ["AA"]}, "nation"),
         ({"kind": "someday"}, "kind"),
         ({"title": None}, "title"),
@@ -57,6 +56,24 @@ def test_malformed_json_is_a_400(officer: APIClient) -> None:
 def test_invalid_fields_are_named(officer: APIClient, change: dict, field: str) -> None:
     response = officer.post("/api/v1/milestones/", {**MILESTONE, **change}, format="json")
     assert field in problem(response, 400)["errors"]
+
+
+def test_naming_a_record_that_does_not_exist_is_a_422_on_a_write_and_a_404_on_a_read(officer: APIClient) -> None:
+    """Well-formed but naming nothing: the schema says what a code looks like, not which codes exist."""
+    assert (
+        "nation"
+        in problem(officer.post("/api/v1/milestones/", {**MILESTONE, "nation": "ZZ"}, format="json"), 422)["errors"]
+    )
+    assert "nation" in problem(officer.get("/api/v1/findings/?nation=ZZ"), 404)["errors"]
+    assert "pair" in problem(officer.get("/api/v1/findings/?pair=AA,ZZ"), 404)["errors"]
+    # Malformed as well: the malformed part decides.
+    response = officer.post("/api/v1/milestones/", {**MILESTONE, "nation": "ZZ", "kind": "someday"}, format="json")
+    assert {"nation", "kind"} <= set(problem(response, 400)["errors"])
+
+
+def test_a_blank_or_loose_evaluation_date_is_a_400(officer: APIClient) -> None:
+    for query in ("as_of=", "as_of=2030-1-1", "as_of=1999-12-31", "known_at=", "known_at=2030-01-01t00:00:00Z"):
+        assert query.split("=")[0] in problem(officer.get(f"/api/v1/findings/?{query}"), 400)["errors"]
 
 
 def test_a_body_that_is_not_an_object_is_a_400(officer: APIClient) -> None:
@@ -75,7 +92,6 @@ def test_a_non_json_body_is_a_415(officer: APIClient) -> None:
 def test_bad_query_parameters_are_400s(officer: APIClient) -> None:
     assert "as_of" in problem(officer.get("/api/v1/positions/?as_of=yesterday"), 400)["errors"]
     assert "changed_since" in problem(officer.get("/api/v1/findings/?changed_since=soon"), 400)["errors"]
-    assert "nation" in problem(officer.get("/api/v1/findings/?nation=ZZ"), 400)["errors"]
     problem(officer.get("/api/v1/findings/?cursor=garbage"), 404)
 
 

@@ -3,11 +3,14 @@ precision the source gives, and sources."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from apps.core.dates import PartialDate
 from apps.sources.models import PrimarySeen, Source
@@ -26,15 +29,30 @@ class StrictInput(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "2030-06"})
+_YEAR = r"(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})"  # 0001 to 9999
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [
+            {"pattern": f"^{_YEAR}$"},
+            {"pattern": f"^{_YEAR}-(0[1-9]|1[0-2])$"},
+            {"format": "date", "pattern": f"^{_YEAR}-\\d{{2}}-\\d{{2}}$"},
+        ],
+        "example": "2030-06",
+    }
+)
 class PartialDateField(serializers.Field):
-    """A date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; the precision is kept."""
+    """A date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real day, year 1 onwards); the precision is kept."""
 
     default_error_messages = {"invalid": "Give a date as YYYY, YYYY-MM or YYYY-MM-DD ({message})."}
 
     def to_internal_value(self, data: Any) -> PartialDate:
         if not isinstance(data, str):
             self.fail("invalid", message="not a string")
+        if data != data.strip():
+            self.fail("invalid", message="no spaces around it")
         try:
             return PartialDate.parse(data)
         except ValueError as error:
@@ -44,13 +62,55 @@ class PartialDateField(serializers.Field):
         return str(value)
 
 
+@extend_schema_field({"type": "string", "format": "date"})
+class StrictDateField(serializers.DateField):
+    """A day as ``YYYY-MM-DD`` exactly: DRF's own also takes ``2030-1-1`` and ``20300101``."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        # DRF reads a blank query parameter as an absent one; here it is a malformed date.
+        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "":
+            return ""
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, value: Any) -> Any:
+        if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,28}[A-Za-z0-9])?"
+_OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+#: A source's web address as the API takes it: http or https; a host name of up to seven labels (of up to 30
+#: characters) before a top-level domain of letters, or an IPv4 address; an optional port; a path, query or
+#: fragment of visible ASCII (anything else percent-encoded). Every such address also passes Django's
+#: URLValidator (the model field's), which has rules a pattern can hardly say (a host name under 253
+#: characters, Unicode spaces refused): the schema declares this pattern and the API enforces both.
+WEB_ADDRESS = rf"^https?://(({_LABEL}\.){{1,7}}[A-Za-z]{{2,24}}|{_OCTET}(\.{_OCTET}){{3}})(:\d{{1,4}})?([/?#][!-~]*)?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 600,
+        "anyOf": [{"maxLength": 0}, {"format": "uri", "pattern": WEB_ADDRESS}],
+        "example": "https://csrc.nist.gov/pubs/fips/203/final",
+    }
+)
+class WebAddressField(serializers.URLField):
+    """A web address in the form ``WEB_ADDRESS`` says, or blank."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=600, allow_blank=True, default="", **kwargs)
+        self.validators.append(RegexValidator(re.compile(WEB_ADDRESS, re.ASCII), "Enter an http(s) address."))
+
+
 class SourceInput(StrictInput):
     """A citation, validated into the ``SourceCitation`` the writing services take (they store it)."""
 
     authority = serializers.CharField(max_length=300, allow_blank=True, default="")
     document = serializers.CharField(max_length=5000, allow_blank=True, default="")
-    url = serializers.URLField(max_length=600, allow_blank=True, default="")
-    primary_url = serializers.URLField(max_length=600, allow_blank=True, default="")
+    url = WebAddressField()
+    primary_url = WebAddressField()
     primary_seen = serializers.ChoiceField(choices=PrimarySeen.choices, default=PrimarySeen.UNKNOWN)
     published = PartialDateField(required=False, allow_null=True, default=None)
     verified = serializers.BooleanField(default=False)

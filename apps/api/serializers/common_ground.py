@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.api.problems import UNKNOWN_RECORD
 from apps.api.serializers.base import CodeField, StrictInput
 from apps.core.exceptions import InvalidInput
 from apps.nations.models import Coalition, Nation
@@ -27,7 +28,7 @@ class CommonGroundInput(StrictInput):
         try:
             return Nation.objects.listed(value)
         except InvalidInput as error:
-            raise serializers.ValidationError(error.message) from None
+            raise serializers.ValidationError(error.message, code=UNKNOWN_RECORD) from None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("coalition") is None and not attrs.get("nations"):

@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from apps.api.serializers.base import StrictInput
+from apps.api.serializers.base import StrictDateField, StrictInput
 from apps.gaps.models import (
     FINDING_CONTENT_FIELDS,
     FINDING_LIFECYCLE_FIELDS,
@@ -185,7 +185,7 @@ class ProtocolReadinessOutput(serializers.Serializer):
 
 
 class AsOfInput(serializers.Serializer):
-    as_of = serializers.DateField(required=False)
+    as_of = StrictDateField(required=False)
 
 
 class AcknowledgeInput(StrictInput):
@@ -194,4 +194,4 @@ class AcknowledgeInput(StrictInput):
 
 class WaiveInput(StrictInput):
     reason = serializers.CharField(max_length=5000)
-    expires_on = serializers.DateField()
+    expires_on = StrictDateField()

@@ -8,7 +8,14 @@ from typing import Any
 from rest_framework import serializers
 
 from apps.algorithms.models import Algorithm, ParameterSet
-from apps.api.serializers.base import CodeField, PartialDateField, SourceInput, SourceOutput, StrictInput
+from apps.api.serializers.base import (
+    CodeField,
+    PartialDateField,
+    SourceInput,
+    SourceOutput,
+    StrictDateField,
+    StrictInput,
+)
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import (
     ApprovalStatus,
@@ -99,7 +106,7 @@ class PositionCreateInput(PositionUpdateInput):
 
 class ApprovalUpdateInput(DeclaredUpdateInput):
     status = serializers.ChoiceField(choices=ApprovalStatus.choices)
-    until = serializers.DateField(allow_null=True, default=None)
+    until = StrictDateField(allow_null=True, default=None)
 
 
 class ApprovalCreateInput(ApprovalUpdateInput):

@@ -3,11 +3,11 @@ records, and the create/update plumbing (Idempotency-Key, If-Match)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, cast
 
 from django.db import models
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import NotFound
@@ -20,24 +20,47 @@ from apps.accounts.models import User
 from apps.api.etag import etag_for
 from apps.api.idempotency import idempotent_create
 from apps.api.permissions import TokenScopes
-from apps.gaps.evaluation import EvaluationDates, evaluation_dates
+from apps.core.exceptions import InvalidInput
+from apps.gaps.evaluation import EARLIEST_DAY, LATEST_DAY, EvaluationDates, evaluation_dates
 
 MAX_ID = 2**63 - 1
 
 
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Evaluate on this date (default today).")
+#: The days an evaluation may be asked for, ``EARLIEST_DAY`` to ``LATEST_DAY`` (2000-01-01 to 2100-12-31).
+EVALUATED_DAY = r"^(20\d{2}|2100)-\d{2}-\d{2}$"
+#: ``known_at``: a day or an RFC 3339 date-time (upper-case T and Z) from ``EARLIEST_DAY`` on.
+KNOWN_DAY = r"^[2-9]\d{3}-\d{2}-\d{2}$"
+KNOWN_MOMENT = r"^[2-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
+AS_OF = OpenApiParameter(
+    "as_of",
+    {"type": "string", "format": "date", "pattern": EVALUATED_DAY},
+    description=f"Evaluate on this day, {EARLIEST_DAY} to {LATEST_DAY} (default today).",
+)
 KNOWN_AT = OpenApiParameter(
     "known_at",
-    OpenApiTypes.STR,
-    description="Only what had been recorded by then: a date (its end) or an ISO 8601 date-time (default: now).",
+    {
+        "type": "string",
+        "anyOf": [{"format": "date", "pattern": KNOWN_DAY}, {"format": "date-time", "pattern": KNOWN_MOMENT}],
+    },
+    description=f"Only what had been recorded by then, from {EARLIEST_DAY}: a day (its end) or a date-time "
+    "(default, or any moment not yet past: everything recorded).",
 )
 DATES = [AS_OF, KNOWN_AT]
 DATE_PARAMETERS = tuple(parameter.name for parameter in DATES)
 
 
 def request_dates(request: Request) -> EvaluationDates:
-    """``as_of`` and ``known_at`` from the query string (a bad one is a 400 naming it)."""
-    return evaluation_dates(request.query_params.get("as_of"), request.query_params.get("known_at"))
+    """``as_of`` and ``known_at`` from the query string, exactly in the forms the schema declares (the shared
+    reader also takes what a form may send: blanks, ``2030-1-1``, spaces); a bad one is a 400 naming it."""
+    as_of, known_at = request.query_params.get("as_of"), request.query_params.get("known_at")
+    errors = {}
+    if as_of is not None and not re.fullmatch(EVALUATED_DAY, as_of, re.ASCII):
+        errors["as_of"] = [f"Give a day as YYYY-MM-DD, {EARLIEST_DAY} to {LATEST_DAY}."]
+    if known_at is not None and not any(re.fullmatch(p, known_at, re.ASCII) for p in (KNOWN_DAY, KNOWN_MOMENT)):
+        errors["known_at"] = [f"Give a day (YYYY-MM-DD) or a date-time (RFC 3339) from {EARLIEST_DAY}."]
+    if errors:
+        raise InvalidInput("Invalid date.", errors=errors)
+    return evaluation_dates(as_of, known_at)
 
 
 class ApiViewSet(GenericViewSet):
