@@ -109,7 +109,9 @@ def test_the_approval_form_starts_from_the_approval_in_force_for_its_identity(
 def test_the_milestone_form_starts_from_the_milestone_in_force_for_its_identity(
     login: Login, officer_a: User, nation_a: Nation
 ) -> None:
-    set_milestone(nation=nation_a, kind="complete", title="All migrated", target="2031-06", actor=officer_a)
+    set_milestone(
+        nation=nation_a, kind="complete", title="All migrated", target="2031-06", actor=officer_a, source=make_source()
+    )
     client = login(officer_a)
     dossier = client.get("/nations/AA/").content.decode()
     link = "/nations/AA/milestones/new/?kind=complete&amp;scope=all&amp;title=All%20migrated"
