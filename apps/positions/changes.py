@@ -10,9 +10,12 @@ from apps.sources.models import Source
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One field's change, in a reader's words (``field``: its name, for machine readers)."""
+
     label: str
     before: str
     after: str
+    field: str = ""
 
 
 #: The fields a reader compares between declarations of each kind, with their labels.

@@ -93,6 +93,11 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
     first: bool = False
 
+    @property
+    def kind(self) -> str:
+        """``position``, ``approval`` or ``milestone``: with the record's id, its anchor on the history page."""
+        return str(type(self.record)._meta.model_name)
+
 
 def declaration_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
     """Every position, approval and milestone of ``nation`` the user may see, newest first, each with what

@@ -73,6 +73,7 @@ def finding_lifecycle(*, user: User, finding: Finding) -> list[LifecycleStep]:
                 label=CHANGE_LABELS.get(name, name.replace("_", " ")),
                 before=_said(name, before, coalitions) if shows_before else WITHHELD,
                 after=_said(name, after, coalitions) if shows_after else WITHHELD,
+                field=name,
             )
             for name, (before, after) in sorted(
                 event.changes.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)

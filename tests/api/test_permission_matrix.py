@@ -68,6 +68,7 @@ CASES: dict[str, Case] = {
     "mechanism detail": Case("get", lambda w: f"/api/v1/mechanisms/{w.mechanism.pk}/", READ),
     "findings list": Case("get", lambda w: "/api/v1/findings/?pair=AA,BB", READ),
     "finding detail": Case("get", lambda w: f"/api/v1/findings/{w.finding.pk}/", READ),
+    "finding events": Case("get", lambda w: f"/api/v1/findings/{w.finding.pk}/events/", READ),
     "gap runs list": Case("get", lambda w: "/api/v1/gap-runs/", READ),
     "coalition matrix": Case("get", lambda w: "/api/v1/reports/coalitions/ALLY/matrix/", READ),
     "protocol readiness": Case("get", lambda w: "/api/v1/reports/protocol-readiness/", READ),

@@ -16,6 +16,7 @@ from apps.gaps.models import FindingEventKind, FindingStatus, Rule, Severity
 from apps.nations.models import Coalition, Nation
 from apps.reports.lifecycle import WITHHELD
 from apps.standards.models import Protocol
+from tests.factories import declare
 from tests.web.conftest import make_finding
 
 pytestmark = pytest.mark.django_db
@@ -133,10 +134,13 @@ def test_json_export_matches_the_list(login: Login, planner: User, findings) -> 
 
 def test_finding_page_shows_explanation_evidence_and_lifecycle(login: Login, planner: User, findings) -> None:
     finding = findings["public"]
+    position = declare(finding.nation_a)
+    finding.evidence = [{"model": "positions.position", "id": position.pk, "label": "AA position"}]
+    finding.save(update_fields=["evidence"])
     finding.events.create(kind=FindingEventKind.OPENED, to_status="open", reason="first computed")
     html = login(planner).get(f"/findings/{finding.pk}/").content.decode()
     assert "AA-BB disagree about hybrid use." in html
-    assert "AA position" in html and "positions.position #1" in html
+    assert f'<a href="/nations/AA/#position-{position.pk}">AA position (all systems)</a>' in html
     assert "first computed" in html
     assert "Waive" in html and "Acknowledge" in html
 
@@ -145,8 +149,9 @@ def test_finding_page_in_a_pinned_number_of_queries(
     login: Login, planner: User, findings, django_assert_num_queries
 ) -> None:
     client = login(planner)
-    # session, user, clearance, finding (with nations, protocol, coalition), events, header nation, liaison
-    with django_assert_num_queries(7):
+    # session, user, clearance, finding (with nations, protocol, coalition), events, evidence positions,
+    # header nation, liaison
+    with django_assert_num_queries(8):
         assert client.get(f"/findings/{findings['public'].pk}/").status_code == 200
 
 
@@ -241,8 +246,9 @@ def test_values_from_a_version_restricted_beyond_the_reader_are_withheld(
     assert "Secret ALLY-only title" not in outside
     assert f"<del>{WITHHELD}</del> → <ins>Public AA-BB gap</ins>" in outside
     client = login(planner)
-    # session, user, clearance, finding, events, the coalitions the clearance change names, header nation, liaison
-    with django_assert_num_queries(8):
+    # session, user, clearance, finding, events, the coalitions the clearance change names, evidence positions,
+    # header nation, liaison
+    with django_assert_num_queries(9):
         cleared = client.get(f"/findings/{finding.pk}/").content.decode()
     assert "<strong>title:</strong> <del>Secret ALLY-only title</del> → <ins>Public AA-BB gap</ins>" in cleared
     assert "<strong>restricted to:</strong> <del>ALLY</del> → <ins>—</ins>" in cleared

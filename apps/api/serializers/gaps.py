@@ -68,6 +68,30 @@ def finding_row(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+class FieldChangeOutput(serializers.Serializer):
+    """One field an update changed, from what to what, in a reader's words (``field``: its name)."""
+
+    field = serializers.CharField()
+    # A declared field: DRF's metaclass takes it off the class, so it does not replace ``Field.label``.
+    label = serializers.CharField()  # type: ignore[assignment]
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class FindingEventOutput(serializers.Serializer):
+    """One step of a finding's lifecycle (``apps.reports.lifecycle.LifecycleStep``): who or which run took
+    it, and for an update or a reopening which fields changed."""
+
+    at = serializers.DateTimeField(source="event.at")
+    kind = serializers.CharField(source="event.kind")
+    from_status = serializers.CharField(source="event.from_status")
+    to_status = serializers.CharField(source="event.to_status")
+    actor = serializers.CharField(source="event.actor.username", allow_null=True)
+    run = serializers.IntegerField(source="event.run_id", allow_null=True)
+    reason = serializers.CharField(source="event.reason")
+    changes = FieldChangeOutput(many=True)
+
+
 class GapRunOutput(serializers.ModelSerializer):
     """Run statistics as the caller may see them (``GapRunQuerySet.with_counts_seen_by``)."""
 

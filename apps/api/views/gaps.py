@@ -24,6 +24,7 @@ from apps.gaps.evaluation import EvaluationDates
 from apps.gaps.models import Finding, GapRun
 from apps.gaps.services import finding_acknowledge, finding_waive, recompute_now
 from apps.reports.findings import FindingFilters, evaluated_finding_list
+from apps.reports.lifecycle import finding_lifecycle
 
 
 class FindingViewSet(ReadOnlyApiViewSet):
@@ -82,6 +83,15 @@ class FindingViewSet(ReadOnlyApiViewSet):
 
         with transaction.atomic():
             return idempotent_create(request, apply)
+
+    @extend_schema(responses=s.FindingEventOutput(many=True))
+    @action(detail=True, pagination_class=None)
+    def events(self, request: Request, pk: str) -> Response:
+        """The finding's lifecycle, oldest first: each event, and for an update or a reopening which fields
+        changed from what to what. Events written under clearances the caller lacks are left out, and values
+        from a version that rested on records beyond their clearance are withheld, as on the finding page."""
+        steps = finding_lifecycle(user=self.actor, finding=self.get_object())
+        return Response(s.FindingEventOutput(steps, many=True).data)
 
     @extend_schema(request=s.AcknowledgeInput, responses=s.FindingOutput)
     @action(detail=True, methods=["post"], write_scope=TokenScope.TRIAGE, if_match_required=True)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.gaps.services import finding_acknowledge, finding_waive
+from apps.reports.evidence import finding_evidence
 from apps.reports.findings import FindingFilters, evaluated_finding_list, finding_for, finding_list
 from apps.reports.lifecycle import finding_lifecycle
 from apps.web.export import findings_csv, findings_json
@@ -108,6 +109,7 @@ def _detail_context(request: AuthedRequest, finding: Any, **forms: Any) -> dict[
     return {
         "finding": finding,
         "steps": finding_lifecycle(user=request.user, finding=finding),
+        "evidence": finding_evidence(user=request.user, finding=finding),
         "can_triage": may_triage(request.user),
         "acknowledge_form": forms.get("acknowledge_form") or AcknowledgeForm(prefix="acknowledge"),
         "waive_form": forms.get("waive_form") or WaiveForm(prefix="waive"),
