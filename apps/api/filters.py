@@ -58,8 +58,8 @@ class ReferenceFilter(filters.ModelChoiceFilter):
     field_class = ReferenceField
 
 
-#: One code of a pair: no comma, not only spaces (they are trimmed).
-PAIR_CODE = r"^[^,]*[^,\s][^,]*$"
+#: One code of a pair: no comma, not only spaces (they are trimmed), no NUL (refused in any query).
+PAIR_CODE = r"^[^,\x00]*[^,\s\x00][^,\x00]*$"
 
 
 class PairFilter(filters.CharFilter):
@@ -207,6 +207,13 @@ class GapRunFilter(filters.FilterSet):
         fields = ("status", "trigger")
 
 
+def refuse_blank(named: Iterable[str], query: Any) -> None:
+    """A filter given as ``name=`` is a 400: django-filter would read it as no filter at all."""
+    empty = sorted(name for name in named if query.get(name) == "")
+    if empty:
+        raise ValidationError({name: ["Give a value, or leave the parameter out."] for name in empty})
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter, skipped when the request names none of the view's filters: building the filter form
     costs more than the rest of a typical list request's Python."""
@@ -216,9 +223,7 @@ class FilterBackend(DjangoFilterBackend):
         named = set(filterset_class.base_filters) & set(request.query_params) if filterset_class else set()
         if not named:
             return queryset
-        empty = sorted(name for name in named if request.query_params.get(name) == "")
-        if empty:
-            raise ValidationError({name: ["Give a value, or leave the parameter out."] for name in empty})
+        refuse_blank(named, request.query_params)
         return super().filter_queryset(request, queryset, view)
 
 

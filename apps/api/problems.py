@@ -4,7 +4,8 @@ input errors, ``errors`` mapping each field to its messages.
 Input that is malformed is a 400. Input that is well-formed but names a record the database does not hold (a
 nation code, an algorithm name, a work item id; code ``does_not_exist``) is, when that is its only fault, a 404
 on a read, like an unknown id in the path, and a 422 on a write: the schema can say what a code looks like,
-not which codes exist today."""
+not which codes exist today. A well-formed request breaking a rule the schema cannot state (code
+``unprocessable``) is a 422."""
 
 from __future__ import annotations
 
@@ -60,6 +61,9 @@ def _field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 #: The code of a field error naming a record that does not exist (DRF's related fields, the API's filters).
 UNKNOWN_RECORD = "does_not_exist"
+#: The code of an error in a well-formed request that the schema cannot rule out (a rule across query
+#: parameters): always a 422.
+UNPROCESSABLE = "unprocessable"
 
 
 def _codes(codes: Any) -> Iterator[str]:
@@ -75,8 +79,10 @@ def _codes(codes: Any) -> Iterator[str]:
 
 def _input_status(exc: exceptions.ValidationError, context: dict[str, Any]) -> int:
     codes = set(_codes(exc.get_codes()))
-    if codes != {UNKNOWN_RECORD}:
+    if not codes or not codes <= {UNKNOWN_RECORD, UNPROCESSABLE}:
         return 400
+    if UNPROCESSABLE in codes:
+        return 422
     request = context.get("request")
     return 404 if request is not None and request.method in permissions.SAFE_METHODS else 422
 

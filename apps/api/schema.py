@@ -58,6 +58,18 @@ UPDATE = {
 }
 
 
+#: Text without NUL characters: DRF refuses them in every text field, as PostgreSQL would.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _no_nul(schema: dict[str, Any]) -> None:
+    """Free text (no pattern, format or enum of its own), declared NUL-free; alternatives each."""
+    for alternative in schema.get("oneOf", []):
+        _no_nul(alternative)
+    if schema.get("type") == "string" and not {"pattern", "format", "enum"} & set(schema):
+        schema["pattern"] = NO_NUL
+
+
 class ProblemAutoSchema(AutoSchema):
     def _error_codes(self) -> dict[str, str]:
         codes = {**COMMON, **QUERY}
@@ -67,12 +79,28 @@ class ProblemAutoSchema(AutoSchema):
             codes.update(CREATE)
         if self._needs_if_match():
             codes.update(UPDATE)
+        codes.update(getattr(self.view, "extra_problems", {}))
         return codes
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, serializers.CharField | serializers.RelatedField):
+            _no_nul(schema)
+        return schema
+
+    def _get_parameters(self) -> Any:
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query":  # the hostile-URL middleware refuses a NUL in any query parameter
+                _no_nul(parameter["schema"])
+        return parameters
 
     def _map_basic_serializer(self, serializer: Any, direction: Any) -> Any:
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "request" and isinstance(serializer, StrictInput):
             schema["additionalProperties"] = False  # StrictInput refuses unknown fields
+            if hasattr(serializer, "schema_rules"):  # rules across fields, which the serializer enforces
+                schema.update(serializer.schema_rules())
         return schema
 
     def _needs_if_match(self) -> bool:
@@ -155,6 +183,10 @@ class ReferenceFilterExtension(DjangoFilterExtension):
         parameters: list[dict[str, Any]] = super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )
+        for parameter in parameters:
+            # A blank value is refused (FilterBackend).
+            if parameter["schema"].get("type") == "string" and not {"enum", "format"} & set(parameter["schema"]):
+                parameter["schema"].update(minLength=1)
         if isinstance(filter_field, PairFilter):
             for parameter in parameters:
                 parameter.update(style="form", explode=False)

@@ -16,6 +16,7 @@ from apps.api.models import IdempotencyKey
 from apps.api.throttling import PerCallerThrottle
 from apps.nations.models import Nation
 from apps.positions.models import Milestone, Position
+from apps.standards.models import Protocol
 from tests.api.conftest import CITATION, IssuedToken, client_for
 from tests.api.scenario import make_finding
 from tests.factories import declare
@@ -69,6 +70,17 @@ def test_naming_a_record_that_does_not_exist_is_a_422_on_a_write_and_a_404_on_a_
     # Malformed as well: the malformed part decides.
     response = officer.post("/api/v1/milestones/", {**MILESTONE, "nation": "ZZ", "kind": "someday"}, format="json")
     assert {"nation", "kind"} <= set(problem(response, 400)["errors"])
+
+
+def test_a_blank_code_is_a_400_not_read_as_none(officer: APIClient) -> None:
+    """DRF reads "" as null for a related field; the schema says a code has at least one character."""
+    response = officer.post("/api/v1/milestones/", {**MILESTONE, "releasability": ""}, format="json")
+    assert "releasability" in problem(response, 400)["errors"]
+
+
+def test_a_common_ground_question_without_nations_is_a_422(officer: APIClient) -> None:
+    Protocol.objects.create(code="TLS", name="TLS")
+    assert "coalition" in problem(officer.get("/api/v1/reports/common-ground/?protocol=TLS"), 422)["errors"]
 
 
 def test_a_blank_or_loose_evaluation_date_is_a_400(officer: APIClient) -> None:
@@ -190,3 +202,9 @@ def test_codes_with_a_slash_are_addressable(analyst: User) -> None:
     client = client_for(analyst)
     assert client.post("/api/v1/standards-bodies/", {"code": "ISO/IEC"}, format="json").status_code == 201
     assert client.get("/api/v1/standards-bodies/ISO/IEC/").json() == {"code": "ISO/IEC", "name": "ISO/IEC"}
+
+
+def test_an_unknown_code_is_a_404_on_another_date_too(officer: APIClient) -> None:
+    """The findings list evaluated on another date validates its filters itself, with the same answers."""
+    assert "nation" in problem(officer.get("/api/v1/findings/?as_of=2030-01-01&nation=ZZ"), 404)["errors"]
+    assert "nation" in problem(officer.get("/api/v1/findings/?as_of=2030-01-01&nation="), 400)["errors"]

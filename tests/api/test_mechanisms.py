@@ -66,3 +66,24 @@ def test_a_taken_name_is_a_conflict(world: World, analyst: User) -> None:
         format="json",
     )
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "change, status",
+    [
+        ({"hybrid": False}, 400),  # alone: the stored classical component would contradict it
+        ({"classical_component": "X448"}, 400),
+        ({"hybrid": False, "classical_component": "", "classical_algorithm": None}, 200),
+        ({"hybrid": True, "classical_component": "X448"}, 200),
+    ],
+)
+def test_a_patch_changes_the_hybrid_fields_together(world: World, analyst: User, change: dict, status: int) -> None:
+    """The schema's rule for a PATCH (schema_rules): merged with a stored mechanism, a change to whether
+    it is hybrid could otherwise be valid alone and refused once merged."""
+    client = client_for(analyst)
+    created = client.post("/api/v1/mechanisms/", hybrid_mechanism_body(world), format="json")
+    mechanism = Mechanism.objects.get(pk=created.json()["id"])
+    response = client.patch(
+        f"/api/v1/mechanisms/{mechanism.pk}/", change, format="json", HTTP_IF_MATCH=etag_for(mechanism)
+    )
+    assert response.status_code == status, response.content

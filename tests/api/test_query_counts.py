@@ -147,7 +147,7 @@ AUTH = 1  # the token and its user, in one query
 CLEARANCE = 1  # the caller's coalition memberships, for releasability
 PAGE = 2  # the count and the page
 CURSOR = 1  # a cursor page has no count
-FILTER = 1  # a filter naming a record by code looks it up (unknown codes are a 400)
+FILTER = 1  # a filter naming a record by code looks it up (an unknown code is a 404)
 
 # (path, seed, queries)
 LISTS: dict[str, tuple[str, Callable[..., None], int]] = {

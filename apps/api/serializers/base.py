@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -88,20 +89,23 @@ _OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 WEB_ADDRESS = rf"^https?://(({_LABEL}\.){{1,7}}[A-Za-z]{{2,24}}|{_OCTET}(\.{_OCTET}){{3}})(:\d{{1,4}})?([/?#][!-~]*)?$"
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "maxLength": 600,
-        "anyOf": [{"maxLength": 0}, {"format": "uri", "pattern": WEB_ADDRESS}],
-        "example": "https://csrc.nist.gov/pubs/fips/203/final",
-    }
-)
+class ExactRegexValidator(RegexValidator):
+    """A RegexValidator that matches the whole value, as JSON Schema reads a ``^...$`` pattern (Python's
+    ``$`` also matches before a final newline); drf-spectacular declares its pattern."""
+
+    def __call__(self, value: Any) -> None:
+        if not cast(re.Pattern[str], self.regex).fullmatch(str(value)):  # compiled by RegexValidator
+            raise DjangoValidationError(self.message, code=self.code, params={"value": value})
+
+
 class WebAddressField(serializers.URLField):
-    """A web address in the form ``WEB_ADDRESS`` says, or blank."""
+    """A web address in the form ``WEB_ADDRESS`` says, or blank (drf-spectacular declares the validator's
+    pattern, the URL format and the blank alternative)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=600, allow_blank=True, default="", **kwargs)
-        self.validators.append(RegexValidator(re.compile(WEB_ADDRESS, re.ASCII), "Enter an http(s) address."))
+        # Not trimmed: the pattern allows no spaces around the address, so neither does the API.
+        super().__init__(max_length=600, allow_blank=True, default="", trim_whitespace=False, **kwargs)
+        self.validators.append(ExactRegexValidator(re.compile(WEB_ADDRESS, re.ASCII), "Enter an http(s) address."))
 
 
 class SourceInput(StrictInput):
@@ -139,6 +143,12 @@ class CodeField(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("slug_field", "code")
         super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        # DRF reads "" as null for related fields; here it is no code at all (the schema says minLength 1).
+        if data == "":
+            self.fail("invalid")
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str) or "\x00" in data:

@@ -8,7 +8,14 @@ from typing import Any
 from rest_framework import serializers
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
-from apps.api.serializers.base import CodeField, PartialDateField, SourceInput, SourceOutput, StrictInput
+from apps.api.serializers.base import (
+    CodeField,
+    ExactRegexValidator,
+    PartialDateField,
+    SourceInput,
+    SourceOutput,
+    StrictInput,
+)
 from apps.standards.models import (
     STATUS_LIFECYCLE,
     Hybrid,
@@ -102,7 +109,10 @@ class ProtocolOutput(serializers.ModelSerializer):
 
 
 class CodeNameInput(StrictInput):
-    code = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9./_-]*$", max_length=20)
+    # Not trimmed, and matched whole: exactly the schema's pattern.
+    code = serializers.CharField(
+        max_length=20, trim_whitespace=False, validators=[ExactRegexValidator(r"^[A-Za-z0-9][A-Za-z0-9./_-]*$")]
+    )
     name = serializers.CharField(max_length=120, allow_blank=True, default="")
 
 
@@ -203,7 +213,28 @@ class MechanismOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+#: Python's white space (what DRF trims from text): a value of only these is blank.
+_SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# "Not the other boolean": an enum here would be taken for a choice set by drf-spectacular's enum naming.
+_HYBRID = {
+    "required": ["hybrid", "classical_component"],
+    "properties": {"hybrid": {"not": {"enum": [False]}}, "classical_component": {"pattern": f"[^{_SPACE}]"}},
+}
+_PURE = {
+    "properties": {
+        "hybrid": {"not": {"enum": [True]}},
+        "classical_component": {"pattern": f"^[{_SPACE}]*$"},
+        "classical_algorithm": {"not": {"type": "string"}},
+    }
+}
+_HYBRID_FIELDS = ("hybrid", "classical_component", "classical_algorithm")
+
+
 class MechanismUpdateInput(StrictInput):
+    """A hybrid mechanism names its classical component; a pure one names none, nor a classical algorithm
+    (the service's rule, declared in the schema by ``schema_rules``). A PATCH, merged with the stored
+    mechanism, changes those fields together or not at all."""
+
     kind = serializers.ChoiceField(choices=MechanismKind.choices)
     code_point = serializers.CharField(max_length=80, allow_blank=True, default="")
     hybrid = serializers.BooleanField(default=False)
@@ -217,6 +248,23 @@ class MechanismUpdateInput(StrictInput):
     )
     cited_row = serializers.CharField(max_length=300)
     note = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+    def schema_rules(self) -> dict[str, Any]:
+        if not self.partial:
+            return {"oneOf": [_HYBRID, _PURE]}
+        pure = {**_PURE, "required": list(_HYBRID_FIELDS)}
+        untouched = {"not": {"anyOf": [{"required": [name]} for name in _HYBRID_FIELDS]}}
+        return {"oneOf": [_HYBRID, pure, untouched]}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        named = [name for name in _HYBRID_FIELDS if name in attrs]
+        if self.partial and named:
+            wanted = ["hybrid", "classical_component"] + ([] if attrs.get("hybrid") else ["classical_algorithm"])
+            missing = [name for name in wanted if name not in attrs]
+            if missing:
+                message = "Change hybrid, classical_component and (for a pure one) classical_algorithm together."
+                raise serializers.ValidationError({name: [message] for name in missing})
+        return attrs
 
 
 class MechanismCreateInput(MechanismUpdateInput):

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from apps.api.problems import UNKNOWN_RECORD
+from apps.api.problems import UNKNOWN_RECORD, UNPROCESSABLE
 from apps.api.serializers.base import CodeField, StrictInput
 from apps.core.exceptions import InvalidInput
 from apps.nations.models import Coalition, Nation
@@ -32,7 +32,8 @@ class CommonGroundInput(StrictInput):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("coalition") is None and not attrs.get("nations"):
-            raise serializers.ValidationError({"coalition": ["Name a coalition or some nations."]})
+            # Both parameters are optional in the schema, which cannot say "one of the two".
+            raise serializers.ValidationError({"coalition": ["Name a coalition or some nations."]}, code=UNPROCESSABLE)
         return attrs
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import models, transaction
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from apps.accounts.models import TokenScope
 from apps.api import filters
 from apps.api.etag import lock_for_update
+from apps.api.filters import refuse_blank
 from apps.api.idempotency import idempotent_create
 from apps.api.pagination import Cursors, Pages
 from apps.api.serializers import gaps as s
@@ -54,8 +56,9 @@ class FindingViewSet(ReadOnlyApiViewSet):
 
     def _evaluated(self, request: Request, dates: EvaluationDates) -> Response:
         filterset = self.filterset_class(request.query_params, queryset=Finding.objects.none(), request=request)
+        refuse_blank(filterset.base_filters, request.query_params)
         if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
+            raise translate_validation(filterset.errors)  # keeps the codes (an unknown code is a 404)
         data = filterset.form.cleaned_data
         pair = [code.strip() for code in (data.get("pair") or "").split(",") if code.strip()]
         if data.get("pair") and len(pair) != 2:

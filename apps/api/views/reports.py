@@ -115,6 +115,7 @@ class CommonGroundView(APIView):
     ground appears or disappears over 2026-2036. Built only from records the caller may see."""
 
     permission_classes = [IsAuthenticated, TokenScopes]
+    extra_problems = {"422": "Neither a coalition nor any nation is named."}
 
     @extend_schema(parameters=[cg.CommonGroundInput, *DATES], responses=cg.CommonGroundOutput)
     def get(self, request: Request) -> Response:
