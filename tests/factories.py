@@ -68,6 +68,7 @@ def make_source(**overrides: Any) -> Source:
         "url": "https://example.org/guidance",
         "published": PartialDate.parse("2025-03"),
         "verified": True,
+        "kind": "guidance",
     }
     values.update(overrides)
     return source_record(**values)

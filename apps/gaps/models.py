@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from apps.core.models import TimeStamped, choices_check
 from apps.nations.models import Coalition, Membership, Nation
+from apps.sources.models import evidence_basis, evidence_unconfirmed
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -192,6 +193,15 @@ class Finding(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def rests_on(self) -> str:
+        """The best source among the records it rests on (``evidence_basis``)."""
+        return evidence_basis(self.evidence)
+
+    @property
+    def unconfirmed(self) -> bool:
+        return evidence_unconfirmed(self.evidence)
 
 
 class FindingEventKind(models.TextChoices):

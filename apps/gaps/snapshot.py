@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 
@@ -19,6 +19,7 @@ from apps.audit.queries import rows_as_recorded
 from apps.core.dates import DatePrecision
 from apps.nations.models import Coalition, Membership, Nation, NationKind
 from apps.positions.models import Approval, Milestone, Position, Scope
+from apps.sources.models import basis_of
 from apps.standards.models import Protocol, WorkItem, WorkItemStatus
 
 #: Texts of work items that describe a framework or "any algorithm" rather than one algorithm's use: the
@@ -36,9 +37,15 @@ class Citation:
     id: int | None
     label: str
     releasability_id: int | None = None
+    #: What the record rests on and whether it was confirmed in its source (blank / None: no source known).
+    basis: str = ""
+    verified: bool | None = None
 
     def evidence(self) -> dict[str, object]:
-        return {"model": self.model, "id": self.id, "label": self.label}
+        entry: dict[str, object] = {"model": self.model, "id": self.id, "label": self.label}
+        if self.basis:
+            entry.update(basis=self.basis, verified=self.verified)
+        return entry
 
 
 class Record:
@@ -47,9 +54,13 @@ class Record:
     MODEL: ClassVar[str]
     id: int | None
     releasability_id: int | None = None
+    source_basis: str = ""
+    source_verified: bool | None = None
 
     def cite(self, label: str) -> Citation:
-        return Citation(self.MODEL, self.id, label, self.releasability_id)
+        return Citation(
+            self.MODEL, self.id, label, self.releasability_id, basis=self.source_basis, verified=self.source_verified
+        )
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,8 @@ class PositionRow(Record):
     declared_on: date | None = None
     #: A draft's citation is not stored (a preview writes nothing), so it has no id; it is a source all the same.
     cites_source: bool = False
+    source_basis: str = ""
+    source_verified: bool | None = None
 
     @property
     def sourced(self) -> bool:
@@ -131,6 +144,8 @@ class ApprovalRow(Record):
     scope: str = Scope.ALL
     until: date | None = None
     releasability_id: int | None = None
+    source_basis: str = ""
+    source_verified: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,8 @@ class MilestoneRow(Record):
     title: str = ""
     scope: str = Scope.ALL
     releasability_id: int | None = None
+    source_basis: str = ""
+    source_verified: bool | None = None
 
     def cited(self, code: str) -> Citation:
         return self.cite(f"{code}: {self.title} ({self.target_on})")
@@ -260,6 +277,16 @@ class Snapshot:
         return dataclasses.replace(self, positions=positions)
 
 
+#: The source columns a national row reads, after its own: what its claim rests on and whether it was confirmed.
+SOURCE_COLUMNS = ("source_id", "source__kind", "source__primary_url", "source__verified")
+
+
+def _sourced(source_id: int | None, kind: str | None, primary_url: str | None, verified: bool | None) -> dict[str, Any]:
+    if source_id is None:
+        return {}
+    return {"source_basis": basis_of(kind or "", primary_url or ""), "source_verified": verified}
+
+
 def _group(rows: Iterable[object], key: str) -> dict[int, list]:  # type: ignore[type-arg]
     grouped: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
     for row in rows:
@@ -365,20 +392,18 @@ def load_snapshot(
         "source__published_on",
         "declared_on",
     )
-    for row in national(Position.objects.all()).values_list(*position_columns):
-        position = PositionRow(*row)
+    for row in national(Position.objects.all()).values_list(*position_columns, *SOURCE_COLUMNS):
+        position = PositionRow(*row[: len(position_columns)], **_sourced(*row[len(position_columns) :]))
         positions[position.nation_id][position.scope] = position
+    approval_columns = ("id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until")
     approvals = [
-        ApprovalRow(*row)
-        for row in national(Approval.objects.all()).values_list(
-            "id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until", "releasability_id"
-        )
+        ApprovalRow(*row[:8], **_sourced(*row[8:]))
+        for row in national(Approval.objects.all()).values_list(*approval_columns, "releasability_id", *SOURCE_COLUMNS)
     ]
+    milestone_columns = ("id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id")
     milestones = [
-        MilestoneRow(*row)
-        for row in national(Milestone.objects.all()).values_list(
-            "id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id"
-        )
+        MilestoneRow(*row[:7], **_sourced(*row[7:]))
+        for row in national(Milestone.objects.all()).values_list(*milestone_columns, *SOURCE_COLUMNS)
     ]
     algorithms = {
         row[0]: AlgorithmRow(*row) for row in Algorithm.objects.values_list("id", "name", "kind", "quantum_vulnerable")

@@ -31,7 +31,7 @@ from apps.nations.models import Coalition, CoalitionKind, Membership, Nation, Na
 from apps.nations.services import coalition_upsert, membership_set, nation_upsert
 from apps.positions.models import Approval, ApprovalStatus, HybridPolicy, MilestoneKind, PqcStance, QkdStance, Scope
 from apps.positions.services import approval_set, milestone_set, position_declare
-from apps.sources.models import PrimarySeen, Source
+from apps.sources.models import PrimarySeen, Source, SourceKind
 from apps.sources.services import source_record
 from apps.standards.models import Hybrid
 from apps.standards.services import body_upsert, protocol_upsert, work_item_status_record, work_item_upsert
@@ -145,6 +145,8 @@ class _Loader:
                 published=row.date(published_field) if published_field else None,
                 verified=row.yes_no("verified"),
                 note=row.text("note"),
+                # Only where the data says what the source is (an optional column); blank: not recorded.
+                kind=row.choice("source_kind", SourceKind, blank_as=SourceKind.UNKNOWN),
             )
 
     def coalition(self, row: Row, field_name: str, code: str) -> Coalition:

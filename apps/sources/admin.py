@@ -9,11 +9,21 @@ from apps.sources.services import source_record
 class SourceAdmin(AppendOnlyAdmin):
     """Sources are immutable evidence: add a corrected one instead of editing."""
 
-    list_display = ["authority", "document", "published_on", "published_precision", "verified", "primary_seen"]
-    list_filter = ["verified", "primary_seen", "published_precision"]
+    list_display = ["authority", "document", "kind", "published_on", "published_precision", "verified", "primary_seen"]
+    list_filter = ["kind", "verified", "primary_seen", "published_precision"]
     search_fields = ["authority", "document", "url", "primary_url", "note"]
     exclude = ["key"]
 
     service = staticmethod(source_record)
-    service_fields = ("authority", "document", "url", "primary_url", "primary_seen", "published", "verified", "note")
+    service_fields = (
+        "authority",
+        "document",
+        "kind",
+        "url",
+        "primary_url",
+        "primary_seen",
+        "published",
+        "verified",
+        "note",
+    )
     service_takes_actor = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import models
 
@@ -16,6 +16,64 @@ class PrimarySeen(models.TextChoices):
     YES = "yes", "Official page seen"
     NO = "no", "Official page known, not seen"
     UNKNOWN = "", "Not recorded"
+
+
+class SourceKind(models.TextChoices):
+    """What a source is. Blank where the data does not say (the reference rows mostly do not)."""
+
+    LAW = "law", "Law or regulation"
+    DIRECTIVE = "directive", "Executive order or directive"
+    GUIDANCE = "guidance", "Official guidance or standard"
+    STATEMENT = "statement", "Official statement or speech"
+    SECONDARY = "secondary", "Secondary report (news, vendor, tracker)"
+    UNKNOWN = "", "Kind not recorded"
+
+
+class Basis(models.TextChoices):
+    """What a claim rests on, from its source's kind and links (``basis_of``)."""
+
+    OFFICIAL = "official_document", "Official document"
+    SPEECH = "speech", "Speech or statement"
+    SECONDARY = "secondary_only", "Secondary pages only"
+    UNSOURCED = "unsourced", "No source"
+
+
+#: Strongest first: a finding rests on the best of its claims' bases.
+BASIS_STRENGTH = (Basis.OFFICIAL, Basis.SPEECH, Basis.SECONDARY, Basis.UNSOURCED)
+
+
+def basis_of(kind: str, primary_url: str) -> str:
+    """A speech is a speech wherever it was read; otherwise a claim without the official document's link, or
+    whose source is itself a secondary report, rests on secondary pages only (the reference's rule)."""
+    if kind == SourceKind.STATEMENT:
+        return Basis.SPEECH
+    if kind == SourceKind.SECONDARY or not primary_url:
+        return Basis.SECONDARY
+    return Basis.OFFICIAL
+
+
+def strongest_basis(bases: Iterable[str]) -> str:
+    """The best basis among ``bases`` (unsourced when there are none)."""
+    given = set(bases)
+    return next((b.value for b in BASIS_STRENGTH if b in given), Basis.UNSOURCED.value)
+
+
+def evidence_basis(evidence: Iterable[Mapping[str, object]]) -> str:
+    """What a finding rests on: the strongest basis among the records it cites (a finding's ``evidence``
+    entries carry each record's basis); blank when none of them has a source recorded."""
+    bases = [str(entry["basis"]) for entry in evidence if entry.get("basis")]
+    return strongest_basis(bases) if bases else ""
+
+
+def evidence_unconfirmed(evidence: Iterable[Mapping[str, object]]) -> bool:
+    """Every cited record with a source was not confirmed in it (and there is at least one)."""
+    known = [entry["verified"] for entry in evidence if entry.get("basis")]
+    return bool(known) and not any(known)
+
+
+#: Columns added after sources were first stored: left blank, they stay out of the key, so the sources
+#: stored before them keep their address.
+LATER_COLUMNS = ("kind",)
 
 
 class Source(TimeStamped):
@@ -35,6 +93,7 @@ class Source(TimeStamped):
     published_on = models.DateField(null=True, blank=True)
     published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     verified = models.BooleanField(default=False)
+    kind = models.CharField(max_length=10, choices=SourceKind.choices, blank=True, default="")
     note = models.TextField(blank=True)
 
     class Meta:
@@ -42,6 +101,7 @@ class Source(TimeStamped):
         constraints = [
             choices_check("primary_seen", PrimarySeen, "source_primary_seen_valid"),
             choices_check("published_precision", DatePrecision, "source_published_precision_valid"),
+            choices_check("kind", SourceKind, "source_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -57,7 +117,18 @@ class Source(TimeStamped):
         """True when no official document is linked: the claim rests on secondary sources alone."""
         return not self.primary_url
 
+    @property
+    def basis(self) -> str:
+        """What a claim citing this source rests on (``basis_of``)."""
+        return basis_of(self.kind, self.primary_url)
+
+    @property
+    def unconfirmed(self) -> bool:
+        """The fact was not confirmed in the source named."""
+        return not self.verified
+
     @staticmethod
     def compute_key(fields: Mapping[str, object]) -> str:
-        payload = json.dumps({k: str(v) for k, v in sorted(fields.items())}, sort_keys=True)
+        addressed = {k: v for k, v in fields.items() if not (k in LATER_COLUMNS and v == "")}
+        payload = json.dumps({k: str(v) for k, v in sorted(addressed.items())}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import InvalidInput
 from apps.core.services import validate
-from apps.sources.models import PrimarySeen, Source
+from apps.sources.models import PrimarySeen, Source, SourceKind
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class SourceCitation:
     published: PartialDate | None = None
     verified: bool = False
     note: str = ""
+    kind: str = SourceKind.UNKNOWN
 
     @classmethod
     def of(cls, source: Source) -> SourceCitation:
@@ -41,6 +42,7 @@ class SourceCitation:
             published=source.published,
             verified=source.verified,
             note=source.note,
+            kind=source.kind,
         )
 
     def model_fields(self) -> dict[str, Any]:
@@ -56,6 +58,7 @@ class SourceCitation:
             "published_precision": published.precision if published else DatePrecision.DAY,
             "verified": self.verified,
             "note": self.note.strip(),
+            "kind": self.kind,
         }
 
     def draft(self) -> Source:
@@ -63,14 +66,16 @@ class SourceCitation:
         return Source(**self.model_fields())
 
     def shortcomings(self) -> list[str]:
-        """What a citation given by a person lacks (issue 10): who said it (an authority or a document) and
-        when (a publication date, at its precision)."""
+        """What a citation given by a person lacks (issue 10): who said it (an authority or a document),
+        when (a publication date, at its precision), and what kind of source it is."""
         columns = self.model_fields()
         missing = []
         if not columns["authority"] and not columns["document"]:
             missing.append("Name the issuing authority or the document.")
         if columns["published_on"] is None:
             missing.append("Give the publication date (YYYY, YYYY-MM or YYYY-MM-DD).")
+        if not self.kind:
+            missing.append("Say what kind of source it is.")
         return missing
 
 
@@ -84,6 +89,7 @@ def source_record(
     published: PartialDate | None = None,
     verified: bool = False,
     note: str = "",
+    kind: str = SourceKind.UNKNOWN,
 ) -> Source:
     """The source with exactly this citation, created if it is new. Sources are immutable evidence: a
     corrected citation is a new source, and records citing the old one keep it."""
@@ -96,6 +102,7 @@ def source_record(
         published=published,
         verified=verified,
         note=note,
+        kind=kind,
     )
     columns = citation.model_fields()
     key = Source.compute_key(columns)

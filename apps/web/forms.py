@@ -23,6 +23,7 @@ from apps.positions.models import (
     Scope,
 )
 from apps.reports.findings import SORTS
+from apps.sources.models import SourceKind
 from apps.sources.services import SourceCitation
 from apps.standards.models import MechanismKind, Protocol
 
@@ -57,8 +58,20 @@ class SourceForm(forms.Form):
 
     authority = forms.CharField(max_length=300, label="Issuing authority")
     document = forms.CharField(max_length=500, label="Document title")
-    url = forms.URLField(max_length=600, label="URL", assume_scheme="https")
+    kind = forms.ChoiceField(
+        choices=[("", "Choose…"), *((value, label) for value, label in SourceKind.choices if value)],
+        label="Kind of source",
+    )
+    url = forms.URLField(max_length=600, label="URL", assume_scheme="https", help_text="Where you read the fact.")
+    primary_url = forms.URLField(
+        max_length=600,
+        required=False,
+        label="Official document",
+        assume_scheme="https",
+        help_text="The issuing body's own URL, if it differs; without one the claim rests on secondary pages.",
+    )
     published = PartialDateField(label="Publication date")
+    verified = forms.BooleanField(required=False, label="Confirmed in this source")
 
     def citation(self) -> SourceCitation:
         """The citation, for the declaring service (which stores it) or a preview (which does not)."""

@@ -18,7 +18,13 @@ from apps.nations.models import Nation
 from tests.factories import UserFactory
 
 #: A citation a person may give: who said it and when (issue 10). Declarations posted in tests carry it.
-CITATION = {"authority": "Ministry", "document": "Guidance", "url": "https://example.org/g", "published": "2025-04"}
+CITATION = {
+    "authority": "Ministry",
+    "document": "Guidance",
+    "kind": "guidance",
+    "url": "https://example.org/g",
+    "published": "2025-04",
+}
 
 
 @pytest.fixture(autouse=True)

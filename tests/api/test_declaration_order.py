@@ -76,7 +76,7 @@ def test_a_revised_declaration_inherits_what_it_does_not_change(officer_a: User,
     assert (successor.pqc_stance, successor.qkd_stance, successor.note) == ("evaluating", first.qkd_stance, "kept")
     assert successor.source == first.source and successor.declared == first.declared
     # A replacement inherits nothing, so it cites its own source (issue 10: a person's declaration cites one).
-    cited = SourceCitation(document="Replacement", published=PartialDate.parse("2026"))
+    cited = SourceCitation(document="Replacement", published=PartialDate.parse("2026"), kind="guidance")
     replaced = declaration_revise(
         record=successor, actor=officer_a, changes={"pqc_stance": "evaluating", "source": cited}, inherit=False
     )

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from apps.api.etag import etag_for
 from apps.nations.models import Coalition, Nation
-from tests.api.conftest import PERSONAS
+from tests.api.conftest import CITATION, PERSONAS
 from tests.api.scenario import World, build_world, hybrid_mechanism_body, waiver_expiry
 
 NO_ACCESS = {"anonymous": 401, "expired_token": 401, "revoked_token": 401}
@@ -37,7 +37,7 @@ class Case:
 
 
 def source() -> dict[str, Any]:
-    return {"authority": "Ministry", "document": "Guidance", "url": "https://example.org/g", "published": "2025-04"}
+    return dict(CITATION)
 
 
 CASES: dict[str, Case] = {

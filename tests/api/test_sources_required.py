@@ -10,9 +10,11 @@ import pytest
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind
+from apps.nations.models import Nation
 from apps.positions.models import Approval, Milestone, Position
 from apps.sources.models import Source
 from tests.api.conftest import CITATION, IssuedToken, client_for
+from tests.api.scenario import make_finding
 
 BODIES: dict[str, tuple[str, type, dict[str, Any]]] = {
     "position": ("/api/v1/positions/", Position, {"nation": "AA", "pqc_stance": "adopt_mandated"}),
@@ -28,6 +30,7 @@ REFUSED = {
     "no source": None,
     "no authority or document": {"url": "https://example.org/g", "published": "2025-04"},
     "no publication date": {"authority": "Ministry", "document": "Guidance", "url": "https://example.org/g"},
+    "no kind": {"authority": "Ministry", "document": "Guidance", "published": "2025-04"},
 }
 
 
@@ -79,7 +82,7 @@ def test_a_sourced_declaration_is_accepted(officer_a: User, ml_kem: Algorithm, k
 
 def test_a_document_alone_will_do_for_who_said_it(officer_a: User) -> None:
     url, _, body = BODIES["position"]
-    citation = {"document": "Guidance", "published": "2025"}
+    citation = {"document": "Guidance", "published": "2025", "kind": "statement"}
     assert client_for(officer_a).post(url, {**body, "source": citation}, format="json").status_code == 201
 
 
@@ -109,3 +112,43 @@ def test_a_refused_declaration_leaves_no_source_behind(officer_a: User, ml_kem: 
     other = {**CITATION, "document": "Another guidance"}
     assert client.post(url, {**body, "source": other}, format="json").status_code == 409
     assert Source.objects.count() == sources
+
+
+def test_each_claim_shows_its_kind_what_it_rests_on_and_whether_it_was_confirmed(officer_a: User) -> None:
+    url, _, body = BODIES["position"]
+    citation = {**CITATION, "kind": "statement", "verified": False}
+    source = client_for(officer_a).post(url, {**body, "source": citation}, format="json").json()["source"]
+    assert (source["kind"], source["basis"], source["unconfirmed"]) == ("statement", "speech", True)
+    official = {
+        **CITATION,
+        "document": "Act",
+        "kind": "law",
+        "primary_url": "https://gov.example/act",
+        "verified": True,
+    }
+    listed = (
+        client_for(officer_a)
+        .put(
+            f"/api/v1/positions/{Position.objects.get().pk}/",
+            {"pqc_stance": "evaluating", "source": official},
+            format="json",
+            HTTP_IF_MATCH=client_for(officer_a).get(f"/api/v1/positions/{Position.objects.get().pk}/")["ETag"],
+        )
+        .json()["source"]
+    )
+    assert (listed["kind"], listed["basis"], listed["unconfirmed"]) == ("law", "official_document", False)
+
+
+def test_each_finding_shows_what_it_rests_on_in_the_list_and_the_detail(
+    planner: User, nation_a: Nation, nation_b: Nation
+) -> None:
+    evidence = [
+        {"model": "positions.position", "id": 1, "label": "AA position", "basis": "secondary_only", "verified": False},
+        {"model": "positions.position", "id": 2, "label": "BB position", "basis": "speech", "verified": False},
+    ]
+    finding = make_finding(nation_a, nation_b, evidence=evidence)
+    client = client_for(planner)
+    [row] = client.get("/api/v1/findings/").json()["results"]
+    detail = client.get(f"/api/v1/findings/{finding.pk}/").json()
+    assert (row["rests_on"], row["unconfirmed"]) == ("speech", True)
+    assert (detail["rests_on"], detail["unconfirmed"]) == ("speech", True)

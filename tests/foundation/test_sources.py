@@ -12,12 +12,14 @@ from apps.core.exceptions import Conflict, InvalidInput
 from apps.nations.models import Nation
 from apps.positions.models import Milestone, Position
 from apps.positions.services import milestone_set, position_declare
-from apps.sources.models import Source
+from apps.sources.models import Source, SourceKind
 from apps.sources.services import SourceCitation
 
 pytestmark = pytest.mark.django_db
 
-CITATION = SourceCitation(authority="Ministry", document="Guidance", published=PartialDate.parse("2025-04"))
+CITATION = SourceCitation(
+    authority="Ministry", document="Guidance", published=PartialDate.parse("2025-04"), kind=SourceKind.GUIDANCE
+)
 
 
 @pytest.mark.parametrize(
@@ -25,9 +27,10 @@ CITATION = SourceCitation(authority="Ministry", document="Guidance", published=P
     [
         None,
         SourceCitation(url="https://example.org/g", published=PartialDate.parse("2025")),
-        SourceCitation(authority="Ministry", document="Guidance"),
+        SourceCitation(authority="Ministry", document="Guidance", kind=SourceKind.LAW),
+        SourceCitation(authority="Ministry", published=PartialDate.parse("2025")),
     ],
-    ids=["none", "no authority or document", "no date"],
+    ids=["none", "no authority or document", "no date", "no kind"],
 )
 def test_the_service_refuses_a_user_declaration_without_a_proper_source(
     officer_a: User, nation_a: Nation, citation: SourceCitation | None
@@ -53,7 +56,7 @@ def test_the_same_citation_is_one_source(officer_a: User, nation_a: Nation) -> N
 
 def test_a_refused_declaration_stores_no_source(officer_a: User, nation_a: Nation) -> None:
     position_declare(nation=nation_a, actor=officer_a, source=CITATION, pqc_stance="adopt_mandated")
-    other = SourceCitation(authority="Ministry", document="Other", published=PartialDate.parse("2026"))
+    other = SourceCitation(authority="Ministry", document="Other", published=PartialDate.parse("2026"), kind="law")
     with pytest.raises(Conflict):
         position_declare(nation=nation_a, actor=officer_a, source=other, pqc_stance="evaluating", first=True)
     assert Source.objects.count() == 1

@@ -124,6 +124,7 @@ def web_write_britain_deploys_qkd(gb: User) -> None:
             "source-document": "QKD pilot",
             "source-url": "https://example.org/gb/qkd",
             "source-published": "2026-11",
+            "source-kind": "guidance",
             "action": "publish",
         },
     )

@@ -105,6 +105,7 @@ def test_officer_publishes_a_position_and_the_planner_sees_the_new_gap(
     page.get_by_label("Document title").fill("Pure PQC directive")
     page.get_by_label("URL").fill("https://example.org/aa/pure-pqc")
     page.get_by_label("Publication date").fill("2025-03-14")
+    page.get_by_label("Kind of source").select_option("directive")
     page.get_by_role("button", name="Preview").click()
     preview = page.locator(".preview")
     expect(preview).to_contain_text("Gaps this would open")

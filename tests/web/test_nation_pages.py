@@ -39,6 +39,7 @@ def position_post(**overrides: str) -> dict[str, str]:
         "source-document": "PQC guidance 2025",
         "source-url": "https://example.org/aa/pqc",
         "source-published": "2025-03",
+        "source-kind": "guidance",
         "action": "publish",
     }
     data.update(overrides)
@@ -168,6 +169,7 @@ def test_approval_form_records_an_approval(login: Login, officer_a: User, nation
         "source-document": "Approved list",
         "source-url": "https://example.org/aa/list",
         "source-published": "2024-08-13",
+        "source-kind": "guidance",
     }
     response = login(officer_a).post("/nations/AA/approvals/new/", data)
     assert response.status_code == 302
@@ -191,6 +193,7 @@ def test_approval_form_maps_service_errors_onto_fields(login: Login, officer_a: 
         "source-document": "B",
         "source-url": "https://example.org/x",
         "source-published": "2024",
+        "source-kind": "guidance",
     }
     response = login(officer_a).post("/nations/AA/approvals/new/", data)
     assert response.status_code == 200
@@ -209,6 +212,7 @@ def test_milestone_form_records_a_year_precision_target(login: Login, officer_a:
         "source-document": "Roadmap",
         "source-url": "https://example.org/r",
         "source-published": "2025-03",
+        "source-kind": "guidance",
     }
     assert login(officer_a).post("/nations/AA/milestones/new/", data).status_code == 302
     milestone = Milestone.objects.get(nation=nation_a)

@@ -31,6 +31,7 @@ def test_a_refused_approval_leaves_no_source_behind(login: Login, officer_a: Use
         "source-document": "Approved list",
         "source-url": "https://example.org/x",
         "source-published": "2024",
+        "source-kind": "guidance",
     }
     response = login(officer_a).post("/nations/AA/approvals/new/", data)
     assert response.status_code == 200

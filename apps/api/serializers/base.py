@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.utils import html
 
 from apps.core.dates import PartialDate
-from apps.sources.models import PrimarySeen, Source
+from apps.sources.models import Basis, PrimarySeen, Source, SourceKind
 from apps.sources.services import SourceCitation
 
 
@@ -119,6 +119,7 @@ class SourceInput(StrictInput):
     published = PartialDateField(required=False, allow_null=True, default=None)
     verified = serializers.BooleanField(default=False)
     note = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=SourceKind.choices, default=SourceKind.UNKNOWN)
 
     def to_internal_value(self, data: Any) -> Any:
         return SourceCitation(**super().to_internal_value(data))
@@ -130,10 +131,18 @@ class SourceOutput(serializers.ModelSerializer):
     primary_url = serializers.CharField(read_only=True)
     primary_seen = serializers.CharField(read_only=True)
     published = PartialDateField(read_only=True, allow_null=True)
+    kind = serializers.CharField(
+        read_only=True, help_text="law, directive, guidance, statement, secondary; blank: not recorded."
+    )
+    basis = serializers.ChoiceField(choices=Basis.choices, read_only=True, help_text="What a claim citing it rests on.")
+    unconfirmed = serializers.BooleanField(read_only=True, help_text="The fact was not confirmed in the source.")
 
     class Meta:
         model = Source
-        fields = ("id", "authority", "document", "url", "primary_url", "primary_seen", "published", "verified", "note")
+        fields = (
+            "id", "authority", "document", "kind", "url", "primary_url", "primary_seen", "published", "verified",
+            "unconfirmed", "basis", "note",
+        )  # fmt: skip
         read_only_fields = fields
 
 

@@ -17,6 +17,10 @@ from apps.gaps.models import (
     Finding,
     GapRun,
 )
+from apps.sources.models import evidence_basis, evidence_unconfirmed
+
+#: Read from a finding's evidence, not stored: what it rests on and whether any of that was confirmed.
+FINDING_SOURCE_MARKS = ("rests_on", "unconfirmed")
 
 
 class FindingContentOutput(serializers.ModelSerializer):
@@ -27,11 +31,21 @@ class FindingContentOutput(serializers.ModelSerializer):
     coalition = serializers.CharField(source="coalition.code", read_only=True, allow_null=True)
     protocol = serializers.CharField(source="protocol.code", read_only=True, allow_null=True)
     evidence = serializers.ListField(child=serializers.DictField(), read_only=True)
+    rests_on = serializers.SerializerMethodField(
+        help_text="official_document, speech or secondary_only: the best source among the records it rests on."
+    )
+    unconfirmed = serializers.SerializerMethodField(help_text="No record it rests on was confirmed in its source.")
 
     class Meta:
         model = Finding
-        fields: tuple[str, ...] = ("key", *FINDING_SUBJECT_FIELDS, *FINDING_CONTENT_FIELDS)
+        fields: tuple[str, ...] = ("key", *FINDING_SUBJECT_FIELDS, *FINDING_CONTENT_FIELDS, *FINDING_SOURCE_MARKS)
         read_only_fields = fields
+
+    def get_rests_on(self, obj: Any) -> str:
+        return evidence_basis(obj.evidence)
+
+    def get_unconfirmed(self, obj: Any) -> bool:
+        return evidence_unconfirmed(obj.evidence)
 
 
 class FindingOutput(FindingContentOutput):
@@ -56,7 +70,9 @@ def finding_rows(queryset: QuerySet[Finding]) -> QuerySet[Any]:
     codes joined in. The list is the API's hottest path, and building five model instances and running
     twenty-two serializer fields per row would cost several times the query itself; ``finding_row`` gives
     each row exactly the representation ``FindingOutput`` gives (a test holds them equal)."""
-    plain = [name for name in FindingOutput.Meta.fields if name not in FINDING_CODES]
+    plain = [
+        name for name in FindingOutput.Meta.fields if name not in FINDING_CODES and name not in FINDING_SOURCE_MARKS
+    ]
     codes = {f"{name}_code": F(path) for name, path in FINDING_CODES.items()}
     return queryset.values(*plain, **codes)
 
@@ -65,6 +81,7 @@ def finding_row(row: dict[str, Any]) -> dict[str, Any]:
     for name in FINDING_CODES:
         row[name] = row.pop(f"{name}_code")
     row["years_left"] = str(row["years_left"])  # as DecimalField renders it; dates are left to the renderer
+    row["rests_on"], row["unconfirmed"] = evidence_basis(row["evidence"]), evidence_unconfirmed(row["evidence"])
     return row
 
 

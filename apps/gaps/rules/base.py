@@ -12,6 +12,7 @@ from typing import Any
 
 from apps.gaps.models import Rule, Severity
 from apps.gaps.snapshot import Citation, CoalitionRow, Snapshot
+from apps.sources.models import evidence_basis, evidence_unconfirmed
 
 DEADLINE = date(2035, 12, 31)
 
@@ -54,6 +55,14 @@ class FindingDraft:
     shared_coalitions: list[str] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     required_clearances: list[int] = field(default_factory=list)
+
+    @property
+    def rests_on(self) -> str:
+        return evidence_basis(self.evidence)
+
+    @property
+    def unconfirmed(self) -> bool:
+        return evidence_unconfirmed(self.evidence)
 
     def visible_with(self, cleared: frozenset[int]) -> bool:
         """Whether a user cleared for the coalitions ``cleared`` may see this finding."""
@@ -142,6 +151,9 @@ def draft(
     show a record it does not cite, nor cite one without requiring its clearance."""
     score = max(0, min(100, score))
     cited = list(dict.fromkeys(cites))
+    evidence = [c.evidence() for c in cited]
+    if evidence_unconfirmed(evidence):
+        explanation += " None of the records it rests on was confirmed in its source: treat it as unconfirmed."
     a, b = subjects.get("nation_a_id"), subjects.get("nation_b_id")
     if shared is None:
         shared = snapshot.shared_coalitions(a, b) if isinstance(a, int) and isinstance(b, int) else []
@@ -159,7 +171,7 @@ def draft(
         title=title[:300],
         explanation=explanation,
         shared_coalitions=[c.code for c in shared],
-        evidence=[c.evidence() for c in cited],
+        evidence=evidence,
         required_clearances=clearances(cited),
         **subjects,  # type: ignore[arg-type]
     )
