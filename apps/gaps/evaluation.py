@@ -201,7 +201,7 @@ def evaluate_gaps(
     nation_ids: list[int] | None = None,
 ) -> Evaluation:
     """The gaps on ``dates`` as ``user`` may see them, written nowhere: for a coalition (its members and
-    their pairs), for some nations (and every pair they are in), or for everyone. Twelve queries or so,
+    their pairs), for some nations (and every pair they are in), or for everyone. Thirteen queries or so,
     whatever the number of nations."""
     if coalition is not None:
         snapshot, subjects = coalition_snapshot(coalition=coalition, dates=dates)

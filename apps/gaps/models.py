@@ -31,6 +31,7 @@ class Rule(models.TextChoices):
     UNDECLARED_STANCE = "undeclared_stance", "Undeclared stance"
     DEADLINE_RISK = "deadline_risk", "Deadline risk"
     STALE_POSITION = "stale_position", "Stale or unsourced position"
+    NO_COMMON_MECHANISM = "no_common_mechanism", "No common mechanism"
 
 
 class Severity(models.TextChoices):

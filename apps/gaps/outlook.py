@@ -80,7 +80,7 @@ def coalition_outlook(*, user: User, coalition: Coalition, days: list[date] | No
     """Evaluate the coalition on ``days`` (default: every ``change_days`` day up to the horizon) and join the
     days each pair's gap of each kind exists into periods. A period runs from the first sampled day it is
     found to the day before the first sampled day it is not (or to the horizon). Scoped like every
-    evaluation. Twelve queries, then four per day."""
+    evaluation. Thirteen queries, then four per day."""
     today = timezone.localdate()
     base = load_snapshot(today)
     wanted = sorted(days) if days is not None else change_days(base, coalition, today, HORIZON)

@@ -17,6 +17,8 @@ from django.conf import settings
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
 from apps.audit.queries import rows_as_recorded
 from apps.core.dates import DatePrecision
+from apps.gaps.citations import Citation, Record
+from apps.gaps.snapshot_mechanisms import MechanismRow, mechanisms_known
 from apps.nations.models import Coalition, Membership, Nation, NationKind
 from apps.positions.models import Approval, Milestone, Position, Scope
 from apps.sources.models import basis_of
@@ -25,42 +27,6 @@ from apps.standards.models import Protocol, WorkItem, WorkItemStatus
 #: Texts of work items that describe a framework or "any algorithm" rather than one algorithm's use: the
 #: free-text matcher links the algorithms they name as examples, but they standardise none of them.
 GENERIC_WORK_PREFIXES = ("framework", "any ", "any(", "generic", "n/a")
-
-
-@dataclass(frozen=True)
-class Citation:
-    """One record a finding is derived from: its evidence entry and the releasability it carries. A rule
-    builds a finding from the citations of every record it read, so the evidence and the clearances the
-    finding requires are the same list."""
-
-    model: str
-    id: int | None
-    label: str
-    releasability_id: int | None = None
-    #: What the record rests on and whether it was confirmed in its source (blank / None: no source known).
-    basis: str = ""
-    verified: bool | None = None
-
-    def evidence(self) -> dict[str, object]:
-        entry: dict[str, object] = {"model": self.model, "id": self.id, "label": self.label}
-        if self.basis:
-            entry.update(basis=self.basis, verified=self.verified)
-        return entry
-
-
-class Record:
-    """A row a rule may cite. Rows of the global catalogues (work items) are public."""
-
-    MODEL: ClassVar[str]
-    id: int | None
-    releasability_id: int | None = None
-    source_basis: str = ""
-    source_verified: bool | None = None
-
-    def cite(self, label: str) -> Citation:
-        return Citation(
-            self.MODEL, self.id, label, self.releasability_id, basis=self.source_basis, verified=self.source_verified
-        )
 
 
 @dataclass(frozen=True)
@@ -185,7 +151,6 @@ class WorkItemRow(Record):
     lifecycle: str = ""
     status: str = ""
     expected_completion_on: date | None = None
-    generic: bool = False
 
 
 @dataclass
@@ -204,6 +169,7 @@ class Snapshot:
     parameter_sets: dict[int, ParameterSetRow] = field(default_factory=dict)
     protocols: dict[int, ProtocolRow] = field(default_factory=dict)
     work_items: list[WorkItemRow] = field(default_factory=list)
+    mechanisms: list[MechanismRow] = field(default_factory=list)
     stale_after_days: int = 730
 
     # --- who the rules look at -------------------------------------------------------------------------
@@ -331,7 +297,7 @@ def work_items_on(as_of: date, known_at: datetime | None = None) -> list[WorkIte
     statuses = {s.work_item_id: s for s in status_rows.as_of(as_of).only("work_item_id", "status", "lifecycle")}
     work_item_rows = WorkItem.objects.all() if known_at is None else WorkItem.objects.filter(created_at__lte=known_at)
     work_items = []
-    for w in work_item_rows.values("id", "identifier", "protocol_id", "algorithms_text", "expected_completion_on"):
+    for w in work_item_rows.values("id", "identifier", "protocol_id", "expected_completion_on"):
         status = statuses.get(w["id"])
         work_items.append(
             WorkItemRow(
@@ -342,7 +308,6 @@ def work_items_on(as_of: date, known_at: datetime | None = None) -> list[WorkIte
                 lifecycle=status.lifecycle if status else "",
                 status=status.status if status else "",
                 expected_completion_on=w["expected_completion_on"],
-                generic=w["algorithms_text"].strip().lower().startswith(GENERIC_WORK_PREFIXES),
             )
         )
     return work_items
@@ -360,7 +325,8 @@ def load_snapshot(
     that moment counts ("as known then"), and "current" means current at that moment. With ``nation_ids``,
     national records are read only for those nations and their allies (everything an incremental recompute
     of them can look at); with ``coalition_id`` instead, only for the coalition's members on ``as_of`` (all
-    a coalition's own evaluation looks at). Twelve queries, whatever the number of nations (fourteen with ``known_at``)."""
+    a coalition's own evaluation looks at). Thirteen queries, whatever the number of nations (fifteen
+    with ``known_at``)."""
     memberships = memberships_on(as_of, known_at)
     scope_ids: set[int] | None = None
     if nation_ids is not None:
@@ -427,5 +393,6 @@ def load_snapshot(
         parameter_sets=parameter_sets,
         protocols=protocols,
         work_items=work_items,
+        mechanisms=mechanisms_known(known_at),
         stale_after_days=settings.PQCTRACK_STALE_AFTER_DAYS,
     )

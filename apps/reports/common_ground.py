@@ -17,9 +17,10 @@ from typing import TypeVar
 from apps.accounts.models import User
 from apps.accounts.releasability import may_see_releasability
 from apps.core.dates import PartialDate
-from apps.gaps.acceptance import MechanismRow, Verdict, accepts, load_mechanisms
+from apps.gaps.acceptance import Verdict, accepts
 from apps.gaps.evaluation import EvaluationDates
 from apps.gaps.snapshot import ApprovalRow, MilestoneRow, Snapshot, load_snapshot
+from apps.gaps.snapshot_mechanisms import MechanismRow
 from apps.nations.models import NationKind
 from apps.positions.models import Scope
 from apps.standards.models import MechanismKind, WorkItemStatus
@@ -162,7 +163,7 @@ def common_ground(
         (n for n in chosen if n in snapshot.nations and snapshot.nations[n].kind == NationKind.STATE),
         key=lambda n: snapshot.code(n),
     )
-    mechanisms = [m for m in load_mechanisms(protocol_id) if m.kind == kind]
+    mechanisms = [m for m in snapshot.mechanisms if m.protocol_id == protocol_id and m.kind == kind]
     grid = _grid(snapshot, members, mechanisms, scope, include_drafts)
     common = _common(grid, members, mechanisms)
     nearest: list[tuple[MechanismRow, list[str]]] = []

@@ -20,6 +20,7 @@ RULE_LETTER: dict[str, str] = {
     Rule.UNDECLARED_STANCE: "U",
     Rule.DEADLINE_RISK: "D",
     Rule.STALE_POSITION: "O",
+    Rule.NO_COMMON_MECHANISM: "M",
 }
 
 

@@ -109,16 +109,16 @@ def test_today_still_reads_the_stored_findings(divergent: None, planner: User) -
 def test_evaluated_query_counts_are_pinned(divergent: None, planner: User, django_assert_num_queries: Any) -> None:
     client = client_for(planner)
     client.get(MATRIX)  # the session's first request loads the user
-    # session + user, the coalition, the snapshot's twelve reads (memberships, nations, coalitions,
+    # session + user, the coalition, the snapshot's thirteen reads (memberships, nations, coalitions,
     # positions, approvals, milestones, algorithms, parameter sets, protocols, work-item algorithms,
-    # statuses, work items), then the caller's clearance (their nation's memberships)
-    with django_assert_num_queries(16):
+    # statuses, work items, mechanisms), then the caller's clearance (their nation's memberships)
+    with django_assert_num_queries(17):
         assert client.get(MATRIX, {"as_of": "2031-01-01"}).status_code == 200
     # memberships as known then come from the trail (two reads) instead of the table
     known_at = timezone.now().isoformat()
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         assert client.get(MATRIX, {"as_of": "2031-01-01", "known_at": known_at}).status_code == 200
-    with django_assert_num_queries(16):  # the same reads, the coalition through the filter
+    with django_assert_num_queries(17):  # the same reads, the coalition through the filter
         assert client.get(FINDINGS, {"as_of": "2031-01-01", "coalition": "ALLY"}).status_code == 200
 
 

@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from apps.gaps.acceptance import MechanismRow, Verdict, accepted_mechanisms, accepts
+from apps.gaps.acceptance import Verdict, accepted_mechanisms, accepts
+from apps.gaps.snapshot_mechanisms import MechanismRow
 from tests.gaps.world import World
 
 _ids = itertools.count(10_000)
@@ -187,7 +188,12 @@ def test_every_reason_is_kept_in_order_and_the_records_used_carry_their_clearanc
     refused = verdict(w, mechanism(w, "X25519MLKEM768", "ML-KEM-768", hybrid=True))
     assert [r.split(" ")[0] for r in refused.reasons] == ["hybrids", "ML-KEM-768", "its"]
     assert refused.releasabilities == {w.coalition_ids["NATO"]}
-    assert {e["model"] for e in refused.evidence} == {"positions.position", "positions.approval", "standards.workitem"}
+    assert {e["model"] for e in refused.evidence} == {
+        "standards.mechanism",
+        "positions.position",
+        "positions.approval",
+        "standards.workitem",
+    }
 
 
 def test_accepted_mechanisms_keeps_to_the_protocol_asked_for():
@@ -196,5 +202,22 @@ def test_accepted_mechanisms_keeps_to_the_protocol_asked_for():
     w.approve("AA", "ML-KEM-768")
     tls = mechanism(w, "MLKEM768", "ML-KEM-768")
     ssh = mechanism(w, "mlkem768x25519-sha256", "ML-KEM-768", hybrid=True, item="draft-ietf-sshm-mlkem-hybrid-kex")
-    verdicts = accepted_mechanisms(w.snap, [tls, ssh], w.nation_ids["AA"], protocol_id=tls.protocol_id)
+    w.snap.mechanisms = [tls, ssh]
+    verdicts = accepted_mechanisms(w.snap, w.nation_ids["AA"], protocol_id=tls.protocol_id)
     assert [v.mechanism.name for v in verdicts] == ["MLKEM768"]
+
+
+def test_the_classical_record_that_decides_a_no_is_cited_with_its_clearance():
+    w = tls_world()
+    w.approve("AA", "ML-KEM-768")
+    ecdh = w.approve("AA", "ECDH", "disallowed", releasability_id=w.coalition_ids["NATO"])
+    refused = verdict(w, mechanism(w, "X25519MLKEM768", "ML-KEM-768", hybrid=True))
+    assert refused.reason == "ECDH is disallowed, so no X25519"
+    assert ("positions.approval", ecdh.id) in {(e["model"], e["id"]) for e in refused.evidence}
+    assert refused.releasabilities == {w.coalition_ids["NATO"]}
+    w.coalition("FVEY")
+    cutoff = w.milestone("AA", "disallow_classical", date(2030, 1, 1), releasability_id=w.coalition_ids["FVEY"])
+    refused = verdict(w, mechanism(w, "X25519MLKEM768", "ML-KEM-768", hybrid=True))
+    assert refused.reason.startswith("classical algorithms disallowed from 2030-01-01")
+    assert ("positions.milestone", cutoff.id) in {(e["model"], e["id"]) for e in refused.evidence}
+    assert w.coalition_ids["FVEY"] in refused.releasabilities

@@ -111,7 +111,7 @@ def test_every_visible_finding_on_the_shipped_data_comes_from_records_the_user_m
 AS_OF = date(2026, 6, 1)
 COALITIONS = ("NATO", "FVEY", "EU")
 CODES = ("AA", "BB", "CC", "DD")
-SUBJECTS = ("ML-KEM", "ML-KEM-768", "ML-KEM-1024", "ML-DSA", "ML-DSA-65", "ML-DSA-87", "LMS")
+SUBJECTS = ("ML-KEM", "ML-KEM-768", "ML-KEM-1024", "ML-DSA", "ML-DSA-65", "ML-DSA-87", "LMS", "ECDH")
 SCOPES = (Scope.ALL, Scope.NATIONAL_SECURITY_SYSTEMS)
 
 
@@ -150,9 +150,19 @@ def worlds(draw: st.DrawFn) -> Snapshot:
                 date(draw(st.integers(2025, 2038)), draw(st.integers(1, 12)), 1),
                 releasability_id=draw(releasable),
             )
-    w.work_item("TLS", "RFC-TLS", ["ML-KEM"], draw(st.sampled_from(Lifecycle.values)))
-    w.work_item("SSH", "draft-ssh", ["ML-KEM", "ML-DSA"], Lifecycle.DRAFT, expected_completion_on=date(2029, 1, 1))
+    tls = w.work_item("TLS", "RFC-TLS", ["ML-KEM"], draw(st.sampled_from(Lifecycle.values)))
+    tls_hybrid = w.work_item("TLS", "RFC-TLS-hybrid", ["ML-KEM"], draw(st.sampled_from(Lifecycle.values)))
+    tls_dsa = w.work_item("TLS", "RFC-TLS-mldsa", ["ML-DSA"], draw(st.sampled_from(Lifecycle.values)))
+    ssh = w.work_item(
+        "SSH", "draft-ssh", ["ML-KEM", "ML-DSA"], Lifecycle.DRAFT, expected_completion_on=date(2029, 1, 1)
+    )
     w.work_item("CMS", "draft-cms", ["LMS"], draw(st.sampled_from(Lifecycle.values)))
+    # The mechanisms the mechanism rules judge: pure and hybrid, two parameter sets, both kinds.
+    w.mechanism("MLKEM768", "ML-KEM-768", items=[tls])
+    w.mechanism("MLKEM1024", "ML-KEM-1024", items=[tls])
+    w.mechanism("X25519MLKEM768", "ML-KEM-768", items=[tls_hybrid], hybrid=True)
+    w.mechanism("ML-DSA-65", "ML-DSA-65", items=[tls_dsa])
+    w.mechanism("mlkem768x25519-sha256", "ML-KEM-768", items=[ssh], hybrid=True)
     return w.snap
 
 

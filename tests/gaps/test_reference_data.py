@@ -55,7 +55,9 @@ def test_transition_windows_from_the_2030_cut_offs(swept):
 def test_ikev2_has_no_final_standard_for_ml_kem_and_ssh_has_one_since_rfc_10042(swept):
     assert "ML-KEM" in swept["standard_not_ready:US:IKEv2"].object
     assert "standard_not_ready:US:SSH" not in swept  # RFC 10042 (August 2026) is final, and the US allows hybrids
-    assert "standard_not_ready:FR:CMS" not in swept  # RFC 9936 is final for ML-KEM in CMS
+    # RFC 9936 is final for ML-KEM in CMS, but its mechanisms are pure ML-KEM and France requires hybrids:
+    # no CMS key establishment France accepts has a final standard.
+    assert "hybrids are required" in swept["standard_not_ready:FR:CMS"].explanation
     evidence = {e["label"].split(":")[0] for e in swept["standard_not_ready:US:IKEv2"].evidence}
     assert "draft-ietf-ipsecme-ikev2-mlkem" in evidence
 

@@ -31,6 +31,7 @@ def test_every_rule_of_the_domain_is_registered_once():
             "undeclared_stance",
             "deadline_risk",
             "stale_position",
+            "no_common_mechanism",
         ]
     )
 
@@ -241,43 +242,7 @@ def test_a_longer_window_is_more_severe():
     assert gaps["transition_window:AU>NZ"].score > gaps["transition_window:AU>GB"].score
 
 
-# --- 5. standard not ready ------------------------------------------------------------------------------
-
-
-def test_protocol_without_a_final_standard_for_an_approved_algorithm():
-    w = allies("US")
-    w.approve("US", "ML-KEM")
-    w.work_item("SSH", "draft-ietf-sshm-mlkem-hybrid-kex", ["ML-KEM"], "adopted")
-    w.work_item("CMS", "RFC 9936", ["ML-KEM"], "final")
-    assert w.keys("standard_not_ready") == {"standard_not_ready:US:SSH"}
-
-
-def test_a_framework_document_does_not_make_a_protocol_ready():
-    w = allies("US")
-    w.approve("US", "ML-KEM")
-    w.work_item("IKEv2", "RFC 9370", ["ML-KEM"], "final", generic=True)
-    w.work_item("IKEv2", "draft-ietf-ipsecme-ikev2-mlkem", ["ML-KEM"], "adopted")
-    assert w.keys("standard_not_ready") == {"standard_not_ready:US:IKEv2"}
-    w.work_item("IKEv2", "RFC 9xxx", ["ML-KEM"], "final")
-    assert w.run("standard_not_ready") == []
-
-
-def test_completion_expected_after_the_exclusive_date_raises_the_severity():
-    def score(expected: date) -> int:
-        w = allies("AU")
-        w.approve("AU", "ML-KEM-1024", "preferred")
-        w.milestone("AU", "exclusive_pqc", date(2030, 12, 31))
-        w.work_item("SSH", "draft", ["ML-KEM"], "draft", expected_completion_on=expected)
-        return w.run("standard_not_ready")[0].score
-
-    assert score(date(2032, 1, 1)) > score(date(2027, 1, 1))
-
-
-def test_the_status_in_force_on_the_snapshot_date_decides():
-    w = allies("US")
-    w.approve("US", "ML-KEM")
-    w.work_item("SSH", "draft", ["ML-KEM"], "")  # no status recorded yet on that date
-    assert w.keys("standard_not_ready") == {"standard_not_ready:US:SSH"}
+# --- 5. standard not ready: tests/gaps/test_standard_not_ready.py ----------------------------------------
 
 
 # --- 6. undeclared stance -----------------------------------------------------------------------------

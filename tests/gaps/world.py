@@ -19,6 +19,7 @@ from apps.gaps.snapshot import (
     Snapshot,
     WorkItemRow,
 )
+from apps.gaps.snapshot_mechanisms import MechanismRow
 
 
 class World:
@@ -111,6 +112,26 @@ class World:
             **fields,  # type: ignore[arg-type]
         )
         self.snap.work_items.append(row)
+        return row
+
+    def mechanism(
+        self, name: str, *sets: str, items: list[WorkItemRow], hybrid: bool = False, classical: str = "ECDH"
+    ) -> MechanismRow:
+        """A mechanism combining the parameter sets ``sets`` (with ``classical`` when hybrid), defined by
+        ``items``; its kind follows the first set's algorithm."""
+        first = self.snap.algorithms[self.subject_ids[sets[0]][0]]
+        row = MechanismRow(
+            id=next(self.ids),
+            protocol_id=items[0].protocol_id,
+            name=name,
+            kind="signature" if first.is_signature else "key_establishment",
+            hybrid=hybrid,
+            classical_component="X25519" if hybrid else "",
+            classical_algorithm_id=self.subject_ids[classical][0] if hybrid else None,
+            parameter_set_ids=tuple(sorted(p for s in sets if (p := self.subject_ids[s][1]) is not None)),
+            work_item_ids=tuple(w.id for w in items),
+        )
+        self.snap.mechanisms.append(row)
         return row
 
     def run(self, rule: str, only: list[str] | None = None) -> list[FindingDraft]:

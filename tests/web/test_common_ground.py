@@ -150,11 +150,11 @@ def test_anonymous_callers_are_refused(client: Client, world: None) -> None:
 
 def test_queries_are_pinned(login: Login, planner: User, world: None, django_assert_num_queries) -> None:
     client = login(planner)
-    # session, user, coalition and protocol (form), snapshot (11: memberships, nations, coalitions,
+    # session, user, coalition and protocol (form), snapshot (13: memberships, nations, coalitions,
     # positions, approvals, milestones, algorithms, parameter sets, protocols, work item algorithms, statuses,
-    # work items), the user's clearance, mechanisms with their parameter sets and work items (3), their
+    # work items, mechanisms with their parameter sets and work items), the user's clearance, the mechanisms'
     # status history, the header's liaison nations and nation, the form's coalition and protocol selects
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(23):
         assert client.get(f"/common-ground/?{QUERY}").status_code == 200
     # as known at a moment: the memberships come from the audit trail (two reads instead of one)
     known = {"coalition": "ALLY", "protocol": "TLS", "as_of": "2028-01-01", "known_at": timezone.now().isoformat()}

@@ -87,21 +87,21 @@ def test_the_evaluated_matrix_query_count_is_pinned(
 ) -> None:
     client = login(planner)
     client.get("/matrix/", {"coalition": "ALLY"})
-    # session, user, coalition (pick form), the snapshot's twelve reads, the user's clearance, then the
+    # session, user, coalition (pick form), the snapshot's thirteen reads, the user's clearance, then the
     # header's liaison nations and the user's nation, and the pick form's coalition choices
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         assert client.get("/matrix/", {"coalition": "ALLY", "as_of": "2031-01-01"}).status_code == 200
 
 
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # session, user, the snapshot's twelve reads, clearance; the filter form's coalition and protocol
+        # session, user, the snapshot's thirteen reads, clearance; the filter form's coalition and protocol
         # choices; the header's liaison nations and the user's nation
-        ("/findings/?as_of=2031-01-01", 19),
-        # session, user, the nation; its positions, approvals and milestones in force; the snapshot's twelve
+        ("/findings/?as_of=2031-01-01", 20),
+        # session, user, the nation; its positions, approvals and milestones in force; the snapshot's thirteen
         # reads, clearance; the header's two
-        ("/nations/AA/?as_of=2025-06-01", 21),
+        ("/nations/AA/?as_of=2025-06-01", 22),
         # session, user, coalition; members, clearance, their milestones in force; the header's two, the pick
         # form's choices
         ("/timeline/?coalition=ALLY&as_of=2031-01-01", 9),

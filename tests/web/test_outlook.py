@@ -89,6 +89,6 @@ def test_csv_and_api_carry_the_same_periods(login: Login, planner: User, window:
 def test_outlook_query_count_is_pinned(planner: User, ally: Coalition, window: None, django_assert_num_queries):
     days = [timezone.localdate() + timedelta(days=365 * n) for n in range(3)]
     planner.cleared_coalition_ids()
-    # the snapshot's twelve reads once, then per day its memberships and the three work-item reads
-    with django_assert_num_queries(12 + 4 * len(days)):
+    # the snapshot's thirteen reads once, then per day its memberships and the three work-item reads
+    with django_assert_num_queries(13 + 4 * len(days)):
         coalition_outlook(user=planner, coalition=ally, days=days)

@@ -4,6 +4,7 @@ from apps.gaps.rules import (  # noqa: F401  (importing registers each rule)
     common_algorithms,
     deadline_risk,
     hybrid_conflict,
+    no_common_mechanism,
     qkd_divergence,
     stale_position,
     standard_not_ready,

@@ -10,8 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from apps.gaps.citations import Citation
 from apps.gaps.models import Rule, Severity
-from apps.gaps.snapshot import Citation, CoalitionRow, Snapshot
+from apps.gaps.snapshot import CoalitionRow, Snapshot
 from apps.sources.models import evidence_basis, evidence_unconfirmed
 
 DEADLINE = date(2035, 12, 31)

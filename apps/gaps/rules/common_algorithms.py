@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from apps.gaps.citations import Citation
 from apps.gaps.models import Rule
 from apps.gaps.rules.base import (
     FindingDraft,
@@ -21,7 +22,7 @@ from apps.gaps.rules.base import (
     register,
     urgency,
 )
-from apps.gaps.snapshot import ApprovalRow, Citation, Snapshot
+from apps.gaps.snapshot import ApprovalRow, Snapshot
 from apps.positions.models import ApprovalStatus, Scope
 
 USABLE = {ApprovalStatus.APPROVED, ApprovalStatus.MANDATED, ApprovalStatus.PREFERRED, ApprovalStatus.TOLERATED}

@@ -1,112 +1,137 @@
-"""Rule 5: a protocol in which a nation needs PQC has no final standard for an algorithm it approves.
+"""Rule 5: a protocol in which a nation needs PQC has no final standard for a mechanism it accepts.
 
-Per protocol: for each post-quantum algorithm the nation approves, mandates or prefers, the protocol's
-work items that cover it are read as of the snapshot date (each body's status mapped onto draft → adopted
-→ final). Where work on that algorithm exists but none of it is final, the nation cannot yet rely on the
-protocol for it; worse when the expected completion is unknown or falls after the nation's PQC-exclusive
-date. Framework documents ("any KEM") do not count as covering an algorithm, nor does the catch-all
-protocol OTHER."""
+Judged per mechanism (what travels on the wire), per nation, scope and protocol: a kind of mechanism (key
+establishment, signature) is needed when the nation approves, mandates or prefers a post-quantum algorithm
+that some mechanism of that kind in the protocol combines. It is unserved when no mechanism of that kind
+is accepted on the snapshot date (``apps.gaps.acceptance``: parameter sets approved, hybrid policy, classical
+cut-off, and a final defining standard). So a hybrid-only RFC serves no nation that forbids hybrids, nor an
+ML-KEM-768 group a nation that accepts only ML-KEM-1024. Worse when the expected completion is unknown or
+falls after the nation's classical cut-off. The catch-all protocol OTHER is not judged.
+
+A scope other than "all systems" is judged only where one of the records the finding cites is declared for
+that scope; otherwise its verdicts are those for all systems, already reported. The finding cites every
+record its verdicts read, so what it shows is derivable from what a user cleared for it may see."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from apps.gaps.acceptance import Verdict, accepts, declared_scopes, mechanisms_by_protocol, reads_own_scope
+from apps.gaps.citations import Citation
 from apps.gaps.models import Rule
 from apps.gaps.rules.base import FindingDraft, Subjects, draft, register, urgency
-from apps.gaps.snapshot import ApprovalRow, Snapshot, WorkItemRow
-from apps.positions.models import ApprovalStatus, MilestoneKind
+from apps.gaps.snapshot import MilestoneRow, Snapshot
+from apps.gaps.snapshot_mechanisms import MechanismRow
+from apps.positions.models import ApprovalStatus, MilestoneKind, Scope
 from apps.standards.models import Lifecycle
 
 NEEDED = {ApprovalStatus.APPROVED, ApprovalStatus.MANDATED, ApprovalStatus.PREFERRED}
-IGNORED_PROTOCOLS = {"OTHER"}
-STAGE_RANK: dict[str, int] = {Lifecycle.ADOPTED: 2, Lifecycle.DRAFT: 1}
+CUTOFFS = (MilestoneKind.EXCLUSIVE_PQC, MilestoneKind.DISALLOW_CLASSICAL)
+SHOWN = 8  # mechanisms of one kind named in an explanation
 
 
-def _work_by_protocol(snapshot: Snapshot) -> dict[int, dict[int, list[WorkItemRow]]]:
-    """protocol id → algorithm id → the specific work items covering it."""
-    index: dict[int, dict[int, list[WorkItemRow]]] = defaultdict(lambda: defaultdict(list))
-    for item in snapshot.work_items:
-        protocol = snapshot.protocols.get(item.protocol_id)
-        if item.generic or protocol is None or protocol.code in IGNORED_PROTOCOLS:
-            continue
-        for algorithm_id in item.algorithm_ids:
-            index[item.protocol_id][algorithm_id].append(item)
-    return index
+def _algorithms(snapshot: Snapshot, mechanism: MechanismRow) -> set[int]:
+    return {
+        snapshot.parameter_sets[p].algorithm_id for p in mechanism.parameter_set_ids if p in snapshot.parameter_sets
+    }
+
+
+def _needed(snapshot: Snapshot, verdicts: list[Verdict]) -> list[int]:
+    """The algorithms the nation needs that these mechanisms combine, read from the approvals the verdicts
+    cite (so only cited records decide whether the protocol matters to the nation)."""
+    combined = set().union(*(_algorithms(snapshot, v.mechanism) for v in verdicts))
+    cited = {c.id for v in verdicts for c in v.cites if c.model == "positions.approval"}
+    nation = verdicts[0].nation_id
+    needed = {
+        a.algorithm_id
+        for a in snapshot.approvals.get(nation, [])
+        if a.id in cited and a.status in NEEDED and a.algorithm_id in combined
+    }
+    return sorted(needed, key=lambda i: snapshot.algorithms[i].name)
+
+
+def _refusals(verdicts: list[Verdict]) -> str:
+    """The mechanisms of one kind with the first reason each is refused ("Key establishment: A: …; B: …")."""
+    shown = "; ".join(f"{v.mechanism.name}: {v.reason}" for v in verdicts[:SHOWN])
+    more = f"; and {len(verdicts) - SHOWN} more" if len(verdicts) > SHOWN else ""
+    kind = "Signature" if verdicts[0].mechanism.signature else "Key establishment"
+    return f"{kind}: {shown}{more}."
+
+
+def _cutoff(snapshot: Snapshot, nation: int, scope: str) -> MilestoneRow | None:
+    return min(
+        (m for m in snapshot.milestones.get(nation, []) if m.kind in CUTOFFS and m.scope in (scope, Scope.ALL)),
+        key=lambda m: (m.target_on, m.id),
+        default=None,
+    )
 
 
 @register(Rule.STANDARD_NOT_READY)
 def evaluate(snapshot: Snapshot, subjects: Subjects) -> list[FindingDraft]:
-    work = _work_by_protocol(snapshot)
+    by_protocol = mechanisms_by_protocol(snapshot)
+    by_id = {w.id: w for w in snapshot.work_items}
     found = []
     for nation in subjects.nations(snapshot):
-        needed: dict[int, ApprovalRow] = {}
-        for approval in snapshot.approvals.get(nation, []):
-            algorithm = snapshot.algorithms.get(approval.algorithm_id)
-            if algorithm is None or algorithm.quantum_vulnerable or approval.status not in NEEDED:
-                continue
-            needed.setdefault(approval.algorithm_id, approval)
-        if not needed:
-            continue
-        cutoff = min(
-            (
-                m
-                for m in snapshot.milestones.get(nation, [])
-                if m.kind in (MilestoneKind.EXCLUSIVE_PQC, MilestoneKind.DISALLOW_CLASSICAL)
-            ),
-            key=lambda m: (m.target_on, m.id),
-            default=None,
-        )
-        exclusive = cutoff.target_on if cutoff else None
-        code = snapshot.code(nation)
-        for protocol_id in sorted(work, key=lambda p: snapshot.protocols[p].code):
-            missing = []
-            items: dict[int, WorkItemRow] = {}
-            late = False
-            for algorithm_id in sorted(needed, key=lambda i: snapshot.algorithms[i].name):
-                covering = work[protocol_id].get(algorithm_id)
-                if not covering or any(w.lifecycle == Lifecycle.FINAL for w in covering):
+        code, name = snapshot.code(nation), snapshot.nations[nation].name
+        for scope in declared_scopes(snapshot, nation):
+            cutoff = _cutoff(snapshot, nation, scope)
+            for protocol_id in sorted(by_protocol, key=lambda p: snapshot.protocols[p].code):
+                protocol = snapshot.protocols[protocol_id]
+                unserved: list[tuple[list[int], list[Verdict]]] = []
+                # Every kind's verdicts are cited: that the other kind is served shapes the finding too.
+                cites: list[Citation] = []
+                for kind in sorted(by_protocol[protocol_id]):
+                    verdicts = [accepts(snapshot, m, nation, scope) for m in by_protocol[protocol_id][kind]]
+                    cites += [c for v in verdicts for c in v.cites]
+                    needed = _needed(snapshot, verdicts)
+                    if needed and not any(v.accepted for v in verdicts):
+                        unserved.append((needed, verdicts))
+                if not unserved:
                     continue
-                missing.append(algorithm_id)
-                items.update((w.id, w) for w in covering)
-                expected = [w.expected_completion_on for w in covering if w.expected_completion_on]
-                if exclusive and (not expected or min(expected) > exclusive):
-                    late = True
-            if not missing:
-                continue
-            protocol = snapshot.protocols[protocol_id]
-            names = ", ".join(snapshot.algorithms[i].name for i in missing)
-            best = max(items.values(), key=lambda w: (STAGE_RANK.get(w.lifecycle, 0), w.id))
-            stage = best.lifecycle or "no recorded status"
-            approvals = [needed[i] for i in missing]
-            deadline_text = (
-                f" {snapshot.nations[nation].name} goes PQC-exclusive on {exclusive}, and no completion is expected before then."
-                if late
-                else ""
-            )
-            found.append(
-                draft(
-                    rule=Rule.STANDARD_NOT_READY,
-                    snapshot=snapshot,
-                    key=f"{Rule.STANDARD_NOT_READY.value}:{code}:{protocol.code}",
-                    score=30 + 5 * len(missing) + (20 if late else 0) + urgency(snapshot.as_of),
-                    object=names,
-                    title=f"{protocol.code} has no final standard for {names} ({code})",
-                    explanation=(
-                        f"{snapshot.nations[nation].name} approves {names}, but no {protocol.code} standard for "
-                        f"{'it' if len(missing) == 1 else 'them'} is final yet: the most advanced, "
-                        f"{best.identifier}, is at the {stage} stage ({best.status or 'no status'})."
-                        f"{deadline_text} Until it is final, implementations may not interoperate."
-                    ),
-                    cites=[
-                        *(a.cite(f"{code} approves {snapshot.algorithms[a.algorithm_id].name}") for a in approvals),
-                        *([cutoff.cited(code)] if late and cutoff else []),
-                        *(
-                            w.cite(f"{w.identifier}: {w.status or 'no status'}")
-                            for w in sorted(items.values(), key=lambda w: w.id)
-                        ),
-                    ],
-                    nation_a_id=nation,
-                    protocol_id=protocol_id,
+                verdicts = [v for _, vs in unserved for v in vs]
+                if not reads_own_scope(snapshot, scope, cites, nation):
+                    continue  # the verdicts are those for all systems, reported there
+                pending = [
+                    by_id[i]
+                    for v in verdicts
+                    for i in v.mechanism.work_item_ids
+                    if i in by_id and by_id[i].lifecycle != Lifecycle.FINAL
+                ]
+                expected = [w.expected_completion_on for w in pending if w.expected_completion_on]
+                late = cutoff is not None and (not expected or min(expected) > cutoff.target_on)
+                if late and cutoff is not None:
+                    cites.append(cutoff.cited(code))
+                algorithm_ids = list(dict.fromkeys(i for ids, _ in unserved for i in ids))
+                names = ", ".join(snapshot.algorithms[i].name for i in algorithm_ids)
+                refusals = " ".join(_refusals(vs) for _, vs in unserved)
+                scope_text = "all systems" if scope == Scope.ALL else Scope(scope).label.lower()
+                deadline_text = (
+                    f" {name} drops classical algorithms on {cutoff.target_on}, and no completion is expected "
+                    "before then."
+                    if late and cutoff is not None
+                    else ""
                 )
-            )
+                found.append(
+                    draft(
+                        rule=Rule.STANDARD_NOT_READY,
+                        snapshot=snapshot,
+                        key=":".join(
+                            [
+                                Rule.STANDARD_NOT_READY.value,
+                                code,
+                                protocol.code,
+                                *([scope] if scope != Scope.ALL else []),
+                            ]
+                        ),
+                        score=30 + 5 * len(algorithm_ids) + (20 if late else 0) + urgency(snapshot.as_of),
+                        object=names,
+                        title=f"{protocol.code} has no final standard {code} can use for {names} ({scope_text})",
+                        explanation=(
+                            f"For {scope_text}, {name} needs {names} in {protocol.code}, but on {snapshot.as_of} "
+                            f"no {protocol.code} mechanism it accepts has a final standard. {refusals}"
+                            f"{deadline_text} Until one is final, implementations may not interoperate."
+                        ),
+                        cites=cites,
+                        nation_a_id=nation,
+                        protocol_id=protocol_id,
+                    )
+                )
     return found
