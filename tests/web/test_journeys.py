@@ -214,3 +214,25 @@ def test_planner_switches_the_matrix_to_2031_and_back_to_today(
     shots.append(shot(page, "journey3-4-matrix-back-today"))
     for path in shots:
         assert path.exists() and path.stat().st_size > 0
+
+
+def test_planner_asks_which_tls_groups_all_of_nato_accepts(page: Page, live_server, planner: User) -> None:
+    from apps.importer.loader import load_reference
+
+    load_reference()
+    base = live_server.url
+    sign_in(page, base, planner)
+    page.goto(f"{base}/common-ground/?coalition=NATO&protocol=TLS&as_of=2031-01-01")
+    expect(page.locator("h2").first).to_contain_text("On 2031-01-01")
+    grid = page.locator("table.common-ground")
+    expect(grid.get_by_role("columnheader", name="X25519MLKEM768 (0x11EC) hybrid, X25519")).to_be_visible()
+    # France requires hybrids: every pure group is refused, with the reason in words.
+    expect(page.locator("#common")).to_be_visible()
+    expect(grid.locator("tr", has_text="France (FR)")).to_contain_text(
+        "no: hybrids are required, and this mechanism is pure"
+    )
+    expect(page.locator(".timeline-shifts li").first).to_contain_text("From 2026")
+    path = shot(page, "journey4-common-ground-nato-tls-2031")
+    page.get_by_role("link", name="X25519MLKEM768").click()
+    expect(page.locator("h1")).to_contain_text("X25519MLKEM768")
+    assert path.exists() and path.stat().st_size > 0

@@ -105,8 +105,9 @@ def test_readiness_board_links_cells_to_work_items(login: Login, analyst: User, 
     item.algorithms.add(kem)
     WorkItemStatus.objects.create(work_item=item, status="wg_draft", lifecycle=Lifecycle.ADOPTED)
     client = login(analyst)
-    # session, user, board: statuses, item protocols, links, protocols, algorithms; header nation, liaison
-    with django_assert_num_queries(9):
+    # session, user, board: statuses, item protocols, links, protocols, algorithms; by mechanism: mechanisms,
+    # their parameter sets, their work items, statuses; header nation, liaison
+    with django_assert_num_queries(13):
         html = client.get("/readiness/").content.decode()
     cell = f"/readiness/{tls.pk}/{kem.pk}/"
     assert cell in html and "◐ Adopted" in html

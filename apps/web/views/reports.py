@@ -13,6 +13,7 @@ from apps.gaps.outlook import coalition_outlook
 from apps.nations.models import Coalition
 from apps.reports.changes import changes_since, milestone_timeline
 from apps.reports.queries import coalition_matrix, protocol_readiness, work_items_for
+from apps.reports.readiness import mechanism_readiness
 from apps.standards.models import Protocol
 from apps.web import outlook_svg
 from apps.web.export import outlook_csv
@@ -70,7 +71,8 @@ def outlook_export(request: AuthedRequest) -> HttpResponse:
 
 
 def readiness(request: AuthedRequest) -> HttpResponse:
-    return render(request, "web/readiness.html", {"board": protocol_readiness()})
+    context = {"board": protocol_readiness(), "mechanisms": mechanism_readiness()}
+    return render(request, "web/readiness.html", context)
 
 
 def readiness_cell(request: AuthedRequest, protocol: int, algorithm: int) -> HttpResponse:
