@@ -18,10 +18,8 @@ from apps.core.dates import PartialDate
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import MilestoneKind, Position
 from apps.positions.services import approval_set, milestone_set
-from tests.api.conftest import client_for
+from tests.api.conftest import CITATION, client_for
 from tests.factories import CoalitionFactory, MembershipFactory, UserFactory, declare, make_source
-
-SOURCE = {"authority": "Ministry", "document": "Statement", "published": "2025-05"}
 
 
 @pytest.fixture
@@ -119,7 +117,7 @@ def _answers(hidden: bool, record: Position, inner: Coalition, act: Callable[[Po
 def test_a_first_declaration_is_a_conflict_whether_or_not_a_hidden_successor_exists(
     hidden: bool, public_position: Position, inner: Coalition, blind_writer: User
 ) -> None:
-    body = {"nation": "AA", "pqc_stance": "evaluating", "source": SOURCE}
+    body = {"nation": "AA", "pqc_stance": "evaluating", "source": CITATION}
     answer = _answers(
         hidden,
         public_position,
@@ -141,7 +139,7 @@ def test_an_update_of_the_record_seen_in_force_succeeds_whether_or_not_a_hidden_
         inner,
         lambda record: api.patch(
             f"/api/v1/positions/{record.pk}/",
-            {"pqc_stance": "adopt_mandated", "source": SOURCE},
+            {"pqc_stance": "adopt_mandated", "source": CITATION},
             format="json",
             HTTP_IF_MATCH=etag,
         ),

@@ -158,7 +158,7 @@ def test_queries_are_pinned(login: Login, planner: User, world: None, django_ass
         assert client.get(f"/common-ground/?{QUERY}").status_code == 200
     # as known at a moment: the memberships come from the audit trail (two reads instead of one)
     known = {"coalition": "ALLY", "protocol": "TLS", "as_of": "2028-01-01", "known_at": timezone.now().isoformat()}
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(24):
         assert client.get("/common-ground/", known).status_code == 200
 
 
