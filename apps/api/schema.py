@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
@@ -84,7 +85,13 @@ class ProblemAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if direction == "request" and isinstance(field, serializers.CharField | serializers.RelatedField):
+        # A field with a pattern of its own gets it from its validator later (which excludes NUL already).
+        patterned = any(isinstance(v, RegexValidator) for v in getattr(field, "validators", []))
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField | serializers.RelatedField)
+            and not patterned
+        ):
             _no_nul(schema)
         return schema
 

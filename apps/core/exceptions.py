@@ -37,3 +37,12 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, *, field: str | None = None, errors: dict[str, list[str]] | None = None):
         super().__init__(message, field=field)
         self.errors = errors or ({field: [message]} if field else {})
+
+
+class Unprocessable(InvalidInput):
+    """Input of the right shape that a rule refuses, where the rule is more than a schema can say (a
+    person's declaration must cite who said it, by authority or document, and when): 422, so the API's
+    contract stays exact (a schema-valid request is never a 400)."""
+
+    status_code = 422
+    title = "Unprocessable input"

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from apps.core.dates import DatePrecision, PartialDate
-from apps.core.exceptions import InvalidInput
+from apps.core.exceptions import InvalidInput, Unprocessable
 from apps.core.services import validate
 from apps.sources.models import PrimarySeen, Source, SourceKind
 
@@ -131,10 +131,10 @@ def source_cited(cited: Cited, *, by_person: bool = False) -> Source | None:
     their files give). Call it inside the writing service's transaction."""
     if by_person:
         if cited is None:
-            raise InvalidInput("Cite the source of this declaration.", field="source")
+            raise Unprocessable("Cite the source of this declaration.", field="source")
         missing = (cited if isinstance(cited, SourceCitation) else SourceCitation.of(cited)).shortcomings()
         if missing:
-            raise InvalidInput(" ".join(missing), errors={"source": missing})
+            raise Unprocessable(" ".join(missing), errors={"source": missing})
     if not isinstance(cited, SourceCitation):
         return cited
     try:
