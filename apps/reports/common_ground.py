@@ -122,23 +122,68 @@ def _timeline(
         history.setdefault(wid, []).append((on, status, lifecycle))
         precisions.append((wid, on, precision))
     days = {date(year, 1, 1) for year in range(TIMELINE_START.year, TIMELINE_END.year + 1)}
+    # A verdict changes only on a day one of its inputs does (its nation's milestones and approval ends, the
+    # statuses of the work items defining its mechanism), so a judged cell holds until its next such day.
+    # A mechanism is common when no member refuses it, so a refusal still holding settles it for the day.
+    nation_days: dict[int, set[date]] = {}
     for n in members:
-        days.update(m.target_on for m in snapshot.milestones.get(n, []))
-        days.update(a.until + timedelta(days=1) for a in snapshot.approvals.get(n, []) if a.until)
+        nation_days[n] = {m.target_on for m in snapshot.milestones.get(n, [])}
+        nation_days[n].update(a.until + timedelta(days=1) for a in snapshot.approvals.get(n, []) if a.until)
+        days.update(nation_days[n])
+    item_days: dict[int, set[date]] = {}
     labels: dict[date, str] = {}
-    for _wid, on, precision in precisions:
-        if on and on not in labels:
-            labels[on] = str(PartialDate(on, precision))
+    for wid, on, precision in precisions:
+        if on:
+            item_days.setdefault(wid, set()).add(on)
+            labels.setdefault(on, str(PartialDate(on, precision)))
+    mechanism_days = {m.id: set().union(*(item_days.get(w, set()) for w in m.work_item_ids)) for m in mechanisms}
     days.update(labels)
+    judge = _Judge(snapshot, history, scope, include_drafts, nation_days, mechanism_days)
     shifts: list[Shift] = []
     for day in sorted(d for d in days if TIMELINE_START <= d <= TIMELINE_END):
-        then = _lifecycles_on(history, snapshot, day)
-        common = tuple(
-            m.name for m in _common(_grid(then, members, mechanisms, scope, include_drafts), members, mechanisms)
-        )
+        common = tuple(m.name for m in mechanisms if members and judge.all_accept(members, m, day))
         if not shifts or shifts[-1].common != common:
             shifts.append(Shift(day, common, labels.get(day, day.isoformat())))
     return shifts
+
+
+class _Judge:
+    """The timeline's verdicts, each judged once per stretch of days on which it cannot change: a verdict
+    moves only on a day one of its inputs does (its nation's milestones and approval ends, the statuses of
+    the work items defining its mechanism). A mechanism is common when no member refuses it, so a refusal
+    still holding settles it for the day without judging the other members."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        history: dict[int, list[tuple[date | None, str, str]]],
+        scope: str,
+        include_drafts: bool,
+        nation_days: dict[int, set[date]],
+        mechanism_days: dict[int, set[date]],
+    ) -> None:
+        self.snapshot, self.history, self.scope, self.include_drafts = snapshot, history, scope, include_drafts
+        self.nation_days, self.mechanism_days = nation_days, mechanism_days
+        self.held: dict[tuple[int, int], tuple[bool, date]] = {}  # cell -> (accepted, the day it stops holding)
+        self.on: tuple[date, Snapshot] | None = None
+
+    def all_accept(self, members: list[int], m: MechanismRow, day: date) -> bool:
+        refusing = [n for n in members if self._holds(n, m, day) is False]
+        return not refusing and all(self._accepts(n, m, day) for n in members)
+
+    def _holds(self, n: int, m: MechanismRow, day: date) -> bool | None:
+        held = self.held.get((n, m.id))
+        return held[0] if held is not None and day < held[1] else None
+
+    def _accepts(self, n: int, m: MechanismRow, day: date) -> bool:
+        verdict = self._holds(n, m, day)
+        if verdict is None:
+            if self.on is None or self.on[0] != day:
+                self.on = day, _lifecycles_on(self.history, self.snapshot, day)
+            verdict = accepts(self.on[1], m, n, self.scope, include_drafts=self.include_drafts).accepted
+            changes = [d for d in self.nation_days[n] | self.mechanism_days[m.id] if d > day]
+            self.held[n, m.id] = verdict, min(changes, default=date.max)
+        return verdict
 
 
 def common_ground(

@@ -3,13 +3,18 @@ TLS documents are not yet RFCs in the base rows)."""
 
 from __future__ import annotations
 
-from datetime import date
+import itertools
+from datetime import date, timedelta
+
+import pytest
 
 from apps.accounts.models import User
 from apps.gaps.evaluation import EvaluationDates
-from apps.nations.models import Nation
-from apps.reports.common_ground import CommonGround, common_ground
-from apps.standards.models import Protocol, WorkItem
+from apps.gaps.snapshot import load_snapshot
+from apps.nations.models import Coalition, Nation
+from apps.positions.models import Scope
+from apps.reports.common_ground import CommonGround, _common, _grid, _lifecycles_on, common_ground
+from apps.standards.models import Protocol, WorkItem, WorkItemStatus
 
 EVERYONE = User(is_superuser=True)
 
@@ -69,3 +74,44 @@ def test_a_final_hybrid_rfc_does_not_serve_a_nation_that_forbids_hybrids(referen
     assert gb["X25519MLKEM768"] == "hybrids are forbidden (pure post-quantum only)"
     assert gb["MLKEM768"].startswith("its standard is not final on 2027-01-01: draft-ietf-tls-mlkem")
     assert report.common == []
+
+
+PAIRS = list(itertools.combinations(["AU", "CA", "DE", "FR", "GB", "JP", "NL", "US"], 2))
+
+
+@pytest.mark.parametrize("protocol", ["TLS", "SSH", "IKEv2"])
+def test_the_timeline_says_on_every_day_what_the_whole_grid_judged_that_day_says(reference, protocol):
+    """The timeline judges a cell again only on its own days; read on every 1st and 15th and on every
+    record's date, it must still say what judging the whole grid on that day says (for NATO, and for
+    pairs of declared allies, whose common ground does come and go)."""
+    snapshot = load_snapshot(date(2026, 12, 3))
+    history: dict[int, list[tuple[date | None, str, str]]] = {}
+    for wid, on, status, lifecycle in WorkItemStatus.objects.order_by(
+        "work_item_id", "status_on", "recorded_at", "id"
+    ).values_list("work_item_id", "status_on", "status", "lifecycle"):
+        history.setdefault(wid, []).append((on, status, lifecycle))
+    ids = dict(Nation.objects.values_list("code", "id"))
+    sets = [[ids[a], ids[b]] for a, b in PAIRS]
+    sets.append([n for n, cs in snapshot.memberships.items() if Coalition.objects.get(code="NATO").pk in cs])
+    changing = 0
+    for nation_ids in sets:
+        report = common_ground(
+            user=EVERYONE,
+            nation_ids=nation_ids,
+            protocol_id=Protocol.objects.get(code=protocol).pk,
+            dates=EvaluationDates(as_of=snapshot.as_of),
+            include_drafts=True,
+        )
+        members = [nid for nid, _, _ in report.members]
+        changing += len(report.timeline) > 1
+        days = {date(y, m, d) for y in range(2026, 2037) for m in range(1, 13) for d in (1, 15)}
+        days |= {on for rows in history.values() for on, _, _ in rows if on}
+        days |= {m.target_on for n in members for m in snapshot.milestones.get(n, [])}
+        days |= {a.until + timedelta(days=1) for n in members for a in snapshot.approvals.get(n, []) if a.until}
+        for day in sorted(d for d in days if date(2026, 1, 1) <= d <= date(2036, 12, 31)):
+            then = _lifecycles_on(history, snapshot, day)
+            grid = _grid(then, members, report.mechanisms, Scope.ALL, True)
+            expected = tuple(m.name for m in _common(grid, members, report.mechanisms))
+            shown = [s for s in report.timeline if s.on <= day][-1].common
+            assert shown == expected, (report.members, day)
+    assert changing, "no set's common ground changes: the test would prove nothing"
