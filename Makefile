@@ -11,6 +11,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements.lock.installed
 DEVSTACK := $(PY) scripts/devstack.py
 CHROMIUM := /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 # Wall-clock time make was launched at, so `make run` can report start-up time including the venv check.
@@ -42,7 +43,12 @@ $(CHROMIUM):
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
 
-test: $(STAMP) $(CHROMIUM)
+# axe-core, which the browser journeys inject into every page they visit, from the npm lock (test tool only).
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(STAMP) $(CHROMIUM) $(AXE)
 	PQCTRACK_CHROMIUM=$(CHROMIUM) $(DEVSTACK) test $(ARGS)
 
 lint: $(STAMP)

@@ -16,6 +16,7 @@ from apps.nations.models import Coalition, Nation
 from apps.positions.models import QkdStance
 from pqctrack.celery import app as celery_app
 from tests.factories import declare, set_milestone
+from tests.web.browser import browser, page  # noqa: F401  (the journeys' fixtures)
 
 _counter = {"n": 0}
 

@@ -1,87 +1,23 @@
-"""Two journeys through a real headless Chromium (Debian's package; ``playwright install`` cannot download
-here). The gap recompute runs in-process after the officer publishes, as the worker would run it.
+"""Journeys through a real headless Chromium (``tests.web.browser``: every page visited is audited with
+axe-core). The gap recompute runs in-process after the officer publishes, as the worker would run it.
 
 Screenshots go to ``test-output/screenshots/`` and the tests check they were written."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from apps.accounts.models import User
 from apps.gaps import engine
 from apps.gaps.models import Finding, FindingStatus, Rule, RunTrigger
 from apps.positions.models import HybridPolicy
+from tests.web.browser import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = os.environ.get("PQCTRACK_CHROMIUM", "/usr/bin/chromium")
-    if not (Path(executable).exists() or shutil.which(executable)):
-        pytest.fail(
-            f"Chromium not found at {executable}: install it (apt-get install -y chromium) or set PQCTRACK_CHROMIUM"
-        )
-    # Playwright's sync API keeps an event loop running in this thread while the browser is open; the
-    # tests' own ORM calls (and the database flush between them) are still synchronous.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
-def sign_in(page: Page, base: str, user: User) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".who-name")).to_have_text(user.username)
-
-
-def shot(page: Page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    path.unlink(missing_ok=True)  # so the existence check below proves this run wrote it
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def test_officer_publishes_a_position_and_the_planner_sees_the_new_gap(

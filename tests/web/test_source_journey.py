@@ -12,13 +12,13 @@ from apps.gaps import engine
 from apps.gaps.models import Finding, Rule, RunTrigger
 from apps.positions.models import HybridPolicy
 from tests.factories import declare, make_source
-from tests.web.test_journeys import browser, page, shot, sign_in  # noqa: F401  (browser and page: fixtures)
+from tests.web.browser import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_officer_and_the_planner_see_what_each_claim_rests_on(
-    page: Page,  # noqa: F811
+    page: Page,
     live_server,
     officer_a: User,
     officer_b: User,
