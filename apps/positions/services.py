@@ -66,7 +66,7 @@ def _declare(
         if replaces.nation_id != nation.pk:
             raise InvalidInput("A declaration can only replace one of the same nation.", field="replaces")
         current = manager.select_for_update().filter(pk=replaces.pk).current().first()
-    if first and current is not None and _seen_in_force(model, identity, actor):
+    if first and current is not None and _seen_in_force(model, identity, actor) is not None:
         raise Conflict("One is already in force for this identity; update it with PUT and its ETag.")
     # Stored here, in the declaration's transaction: a refused declaration leaves no source behind. A
     # user or a token (an actor) must cite who said it and when; the loader (no actor) cites its rows.
@@ -77,7 +77,7 @@ def _declare(
         # A system load restates its reference data on every run: what is in force already is no change.
         if current is not None and _says(current, compared):
             return current
-    elif _says(_seen_current(model, identity, actor), compared):
+    elif _says(_seen_in_force(model, identity, actor), compared):
         name = model._meta.verbose_name
         raise Conflict(f"This declares nothing new: the {name} in force already says exactly this.")
     now = timezone.now()
@@ -101,20 +101,15 @@ def _says(record: Declared | None, values: dict[str, Any]) -> bool:
     return record is not None and all(getattr(record, name) == value for name, value in values.items())
 
 
-def _seen_current(model: type[T], identity: dict[str, Any], actor: User) -> T | None:
-    """The declaration in force for ``identity`` as ``actor`` may see it (``seen_by``): judging "nothing
-    new" against it, and not against a successor they may not see, gives the same answer either way."""
-    declarations: Any = model._default_manager
-    in_force = declarations.filter(**identity).seen_by(actor).current()
+def _seen_in_force(model: type[T], identity: dict[str, Any], actor: User | None) -> T | None:
+    """The declaration in force for ``identity`` as ``actor`` may see it (``seen_by``: one superseded only
+    by records they may not see still looks in force to them; the system, ``actor`` None, sees everything).
+    Refusing a first declaration and judging "nothing new" against it, not against a successor the actor
+    may not see, gives the same answer either way."""
+    declarations: Any = model._default_manager.filter(**identity)
+    in_force = (declarations if actor is None else declarations.seen_by(actor)).current()
     seen: T | None = in_force.select_related("source", "releasability").first()
     return seen
-
-
-def _seen_in_force(model: type[Declared], identity: dict[str, Any], actor: User | None) -> bool:
-    """Whether ``actor`` sees a declaration in force for ``identity`` (``seen_by``: one superseded only by
-    records they may not see still looks in force to them). The system sees everything."""
-    declarations: Any = model._default_manager.filter(**identity)
-    return (declarations if actor is None else declarations.seen_by(actor)).current().exists()
 
 
 def _stated(releasability: Coalition | None, declared: PartialDate | None, note: str) -> dict[str, Any]:
