@@ -25,7 +25,7 @@ from apps.positions.models import (
 from apps.reports.findings import SORTS
 from apps.sources.models import SourceKind
 from apps.sources.services import SourceCitation
-from apps.standards.models import MechanismKind, Protocol
+from apps.standards.models import STATUS_LIFECYCLE, Lifecycle, MechanismKind, Protocol, StandardsBody
 
 
 class PartialDateField(forms.Field):
@@ -194,6 +194,30 @@ class FindingFilterForm(forms.Form):
         Protocol.objects.order_by("code"), required=False, to_field_name="code", empty_label="Any protocol"
     )
     sort = forms.ChoiceField(choices=[(key, key.replace("_", " ")) for key in SORTS], required=False)
+
+
+#: A body's own status words, each with the lifecycle stage it maps onto.
+STATUS_CHOICES = [(word, f"{word} ({STATUS_LIFECYCLE[word].label.lower()})") for word in sorted(STATUS_LIFECYCLE)]
+
+
+class WorkItemFilterForm(forms.Form):
+    """The filters of the work items list (``WorkItem.objects.matching`` reads them, as the API's do)."""
+
+    body = forms.ModelChoiceField(
+        StandardsBody.objects.order_by("code"), required=False, to_field_name="code", empty_label="Any body"
+    )
+    protocol = forms.ModelChoiceField(
+        Protocol.objects.order_by("code"), required=False, to_field_name="code", empty_label="Any protocol"
+    )
+    status = forms.ChoiceField(choices=[("", "Any status"), *STATUS_CHOICES], required=False)
+    lifecycle = forms.ChoiceField(choices=[("", "Any stage"), *Lifecycle.choices], required=False)
+
+
+class WorkItemStatusForm(forms.Form):
+    """A status a work item reached, in the body's own word, dated as precisely as its source says."""
+
+    status = forms.ChoiceField(choices=[("", "Choose…"), *STATUS_CHOICES], help_text="The body's own word.")
+    on = PartialDateField(label="Status date")
 
 
 class CoalitionPickForm(forms.Form):
