@@ -175,7 +175,8 @@ class WorkItemFilter(filters.FilterSet):
 
     def filter_status(self, queryset: WorkItemQuerySet, name: str, value: str) -> WorkItemQuerySet:
         """``filter_matching`` for a status word or stage, typed as text so that the schema lists the choices."""
-        return queryset.matching(**{name: value})
+        asked: dict[str, Any] = {name: value}
+        return queryset.matching(**asked)
 
 
 class MechanismFilter(filters.FilterSet):
