@@ -58,6 +58,7 @@ def test_an_analyst_records_rfc_10042_and_the_ssh_gaps_resolve(page: Page, live_
     page.get_by_label("Protocol").select_option("SSH")
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("table")).to_contain_text("iesg_review")
+    shots.append(shot(page, "analyst-0-ssh-work-items"))
     page.get_by_role("link", name=DRAFT).click()
     expect(page.locator("h1")).to_contain_text(DRAFT)
     expect(page.locator("dl.facts")).to_contain_text("iesg_review")

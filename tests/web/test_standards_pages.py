@@ -228,3 +228,21 @@ def test_the_form_renders_in_a_pinned_number_of_queries(
     # clearance and the closed findings as they may see them: 25, whatever the number of nations
     with django_assert_num_queries(25):
         assert client.post(new_status_url(world), status_post("preview")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/work-items/?body=%00", 400),
+        ("/work-items/?lifecycle=%FF", 400),
+        ("/work-items/?status=rfc%27--", 400),
+        ("/work-items/99999999999999999999/", 404),
+        ("/algorithms/99999999999999999999/", 404),
+    ],
+)
+def test_hostile_queries_are_4xx_never_500(
+    login: Login, planner: User, world: StatusWorld, url: str, status: int
+) -> None:
+    response = login(planner).get(url)
+    assert response.status_code == status
+    assert b"\x00" not in response.content
