@@ -94,6 +94,10 @@ def test_an_analyst_records_rfc_10042_and_the_ssh_gaps_resolve(page: Page, live_
     expect(page.locator(".messages")).to_contain_text(f"Status rfc recorded for {DRAFT}")
     expect(page.locator("dl.facts")).to_contain_text("rfc Final since 2026-08")
     shots.append(shot(page, "analyst-3-saved"))
+    page.locator("dl.facts").get_by_role("link", name="ML-KEM").click()
+    expect(page.locator("h1")).to_have_text("ML-KEM")
+    expect(page.get_by_role("link", name=f"IETF {DRAFT}")).to_be_visible()
+    shots.append(shot(page, "analyst-3b-algorithm"))
 
     expected = set(Finding.objects.filter(pk__in=[int(href.strip("/").split("/")[-1]) for href in shown]))
     assert expected and all(f.protocol and f.protocol.code == "SSH" for f in expected)
