@@ -41,6 +41,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     _page("work-items/<int:pk>/statuses/new/", standards.work_item_status_new, "work-item-status-new"),
     _page("algorithms/", algorithms.algorithm_list, "algorithms"),
     _page("algorithms/<int:pk>/", algorithms.algorithm_detail, "algorithm"),
+    _page("algorithms/<int:pk>/edit/", algorithms.algorithm_edit, "algorithm-edit"),
     _page("parameter-sets/", algorithms.parameter_set_list, "parameter-sets"),
     _page("parameter-sets/<int:pk>/", algorithms.parameter_set_detail, "parameter-set"),
     _page("findings/", findings.finding_list_view, "findings"),

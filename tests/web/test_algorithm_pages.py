@@ -3,6 +3,7 @@ the standards work covering it and the mechanisms combining it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -85,3 +86,79 @@ def test_the_catalogue_pages_render_in_a_pinned_number_of_queries(
     client = login(planner)
     with django_assert_num_queries(expected):
         assert client.get(path).status_code == 200
+
+
+def edit_post(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": "kem",
+        "family": "lattice (module-LWE)",
+        "aliases": "Kyber, CRYSTALS-Kyber",
+        "standard": "FIPS 203",
+        "status": "final",
+        "status_date": "2024-08-13",
+        "security_categories": ["1", "3", "5"],
+        "source-authority": "NIST",
+        "source-document": "FIPS 203",
+        "source-kind": "guidance",
+        "source-url": "https://csrc.nist.gov/pubs/fips/203/final",
+        "source-published": "2024-08-13",
+        "source-verified": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def edit_url() -> str:
+    return f"/algorithms/{Algorithm.objects.get(name='ML-KEM').pk}/edit/"
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "planner"])
+def test_the_edit_form_is_refused_to_those_who_may_not_curate(
+    login: Login, world: StatusWorld, persona: str, request: pytest.FixtureRequest
+) -> None:
+    client = login(request.getfixturevalue(persona))
+    assert client.get(edit_url()).status_code == 403
+    assert client.post(edit_url(), edit_post()).status_code == 403
+    assert Algorithm.objects.get(name="ML-KEM").standard == ""
+    assert "Update this algorithm" not in client.get(edit_url().removesuffix("edit/")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["analyst", "administrator"])
+def test_analysts_and_administrators_update_an_algorithm_with_its_source(
+    login: Login, world: StatusWorld, persona: str, request: pytest.FixtureRequest
+) -> None:
+    client = login(request.getfixturevalue(persona))
+    assert "Update this algorithm" in client.get(edit_url().removesuffix("edit/")).content.decode()
+    response = client.post(edit_url(), edit_post())
+    assert response.status_code == 302
+    algorithm = Algorithm.objects.select_related("source").get(name="ML-KEM")
+    assert (algorithm.standard, algorithm.status, str(algorithm.status_date)) == ("FIPS 203", "final", "2024-08-13")
+    assert algorithm.aliases == ["Kyber", "CRYSTALS-Kyber"] and algorithm.security_categories == [1, 3, 5]
+    assert algorithm.source is not None and algorithm.source.authority == "NIST"
+
+
+def test_the_edit_form_starts_from_the_algorithm_as_recorded(login: Login, analyst: User, world: StatusWorld) -> None:
+    client = login(analyst)
+    assert client.post(edit_url(), edit_post(status_date="2024-08")).status_code == 302
+    html = client.get(edit_url()).content.decode()
+    assert 'value="FIPS 203"' in html and 'value="Kyber, CRYSTALS-Kyber"' in html and 'value="2024-08"' in html
+    checked = re.findall(r'<input type="checkbox" name="security_categories" value="(\d)"[^>]* checked>', html)
+    assert checked == ["1", "3", "5"]
+
+
+def test_an_edit_without_its_source_is_refused_and_changes_nothing(
+    login: Login, analyst: User, world: StatusWorld
+) -> None:
+    response = login(analyst).post(edit_url(), edit_post(**{"source-document": "", "source-published": ""}))
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert Algorithm.objects.get(name="ML-KEM").standard == ""
+
+
+def test_the_edit_form_renders_in_a_pinned_number_of_queries(
+    login: Login, analyst: User, world: StatusWorld, django_assert_num_queries: Any
+) -> None:
+    client, url = login(analyst), edit_url()
+    # session, user, the algorithm, the header's liaison nations and user's nation
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200

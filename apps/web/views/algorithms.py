@@ -1,15 +1,19 @@
 """The algorithm catalogue as everyone signed in reads it: algorithms, their parameter sets, the standards
-work covering each and the mechanisms combining them."""
+work covering each and the mechanisms combining them; and the form with which an analyst updates one."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from apps.algorithms.models import Algorithm, ParameterSet
+from apps.algorithms.services import algorithm_upsert
 from apps.standards.models import Mechanism, WorkItem
-from apps.web.views.base import AuthedRequest
+from apps.web.forms import AlgorithmForm, SourceForm
+from apps.web.views.base import AuthedRequest, may_curate, require_curate, submitted
 
 _SETS = Prefetch("parameter_sets", queryset=ParameterSet.objects.order_by("security_category", "name"))
 
@@ -23,6 +27,7 @@ def algorithm_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     algorithm = get_object_or_404(Algorithm.objects.select_related("source").prefetch_related(_SETS), pk=pk)
     context = {
         "algorithm": algorithm,
+        "can_curate": may_curate(request.user),
         "work_items": list(
             WorkItem.objects.filter(algorithms=algorithm).select_related("body", "protocol").order_by("identifier")
         ),
@@ -34,6 +39,34 @@ def algorithm_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "web/algorithm_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def algorithm_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Bring an algorithm's description up to date, citing the source that says it (``algorithm_upsert``,
+    which asks for the gaps to be recomputed when anything changed)."""
+    require_curate(request.user)
+    algorithm = get_object_or_404(Algorithm, pk=pk)
+    if request.method == "POST":
+        form, source_form = AlgorithmForm(request.POST), SourceForm(request.POST, prefix="source")
+        if (
+            form.is_valid()
+            and source_form.is_valid()
+            and submitted(
+                form,
+                lambda: algorithm_upsert(
+                    name=algorithm.name, actor=request.user, source=source_form.citation(), **form.algorithm_fields()
+                ),
+            )
+        ):
+            messages.success(request, f"{algorithm.name} updated.")
+            return redirect("algorithm", pk=algorithm.pk)
+        status = 400
+    else:
+        form, source_form = AlgorithmForm(initial=AlgorithmForm.initial_for(algorithm)), SourceForm(prefix="source")
+        status = 200
+    context = {"algorithm": algorithm, "form": form, "source_form": source_form}
+    return render(request, "web/algorithm_form.html", context, status=status)
 
 
 def parameter_set_list(request: AuthedRequest) -> HttpResponse:
