@@ -235,6 +235,19 @@ class AlgorithmForm(forms.Form):
         return data
 
 
+class ParameterSetForm(forms.Form):
+    """A parameter set's NIST security category (where the standard fixes one) and note."""
+
+    security_category = forms.TypedChoiceField(
+        choices=[("", "Not fixed by the standard"), *((n, str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="NIST security category",
+    )
+    note = forms.CharField(max_length=300, required=False)
+
+
 #: A body's own status words, each with the lifecycle stage it maps onto.
 STATUS_CHOICES = [(word, f"{word} ({STATUS_LIFECYCLE[word].label.lower()})") for word in sorted(STATUS_LIFECYCLE)]
 

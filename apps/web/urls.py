@@ -44,6 +44,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     _page("algorithms/<int:pk>/edit/", algorithms.algorithm_edit, "algorithm-edit"),
     _page("parameter-sets/", algorithms.parameter_set_list, "parameter-sets"),
     _page("parameter-sets/<int:pk>/", algorithms.parameter_set_detail, "parameter-set"),
+    _page("parameter-sets/<int:pk>/edit/", algorithms.parameter_set_edit, "parameter-set-edit"),
     _page("findings/", findings.finding_list_view, "findings"),
     _page("findings/export.csv", findings.finding_export, "findings-csv", fmt="csv"),
     _page("findings/export.json", findings.finding_export, "findings-json", fmt="json"),

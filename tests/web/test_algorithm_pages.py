@@ -162,3 +162,28 @@ def test_the_edit_form_renders_in_a_pinned_number_of_queries(
     # session, user, the algorithm, the header's liaison nations and user's nation
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("persona", "expected"), [("officer_a", 403), ("planner", 403), ("analyst", 302)])
+def test_a_parameter_set_is_corrected_only_by_those_who_curate(
+    login: Login, world: StatusWorld, persona: str, expected: int, request: pytest.FixtureRequest
+) -> None:
+    ml_kem_768 = ParameterSet.objects.get(name="ML-KEM-768")
+    client = login(request.getfixturevalue(persona))
+    response = client.post(f"/parameter-sets/{ml_kem_768.pk}/edit/", {"security_category": "", "note": "Kyber768"})
+    assert response.status_code == expected
+    ml_kem_768.refresh_from_db()
+    if expected == 302:
+        assert (ml_kem_768.security_category, ml_kem_768.note) == (None, "Kyber768")
+    else:
+        assert (ml_kem_768.security_category, ml_kem_768.note) == (3, "")
+
+
+def test_the_parameter_set_form_starts_from_what_is_recorded_and_refuses_a_category_out_of_range(
+    login: Login, analyst: User, world: StatusWorld
+) -> None:
+    ml_kem_768 = ParameterSet.objects.get(name="ML-KEM-768")
+    client = login(analyst)
+    assert '<option value="3" selected>' in client.get(f"/parameter-sets/{ml_kem_768.pk}/edit/").content.decode()
+    response = client.post(f"/parameter-sets/{ml_kem_768.pk}/edit/", {"security_category": "6"})
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()

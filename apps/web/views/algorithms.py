@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.algorithms.models import Algorithm, ParameterSet
-from apps.algorithms.services import algorithm_upsert
+from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
 from apps.standards.models import Mechanism, WorkItem
-from apps.web.forms import AlgorithmForm, SourceForm
+from apps.web.forms import AlgorithmForm, ParameterSetForm, SourceForm
 from apps.web.views.base import AuthedRequest, may_curate, require_curate, submitted
 
 _SETS = Prefetch("parameter_sets", queryset=ParameterSet.objects.order_by("security_category", "name"))
@@ -80,4 +80,28 @@ def parameter_set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         ParameterSet.objects.select_related("algorithm").prefetch_related(Prefetch("mechanisms", queryset=mechanisms)),
         pk=pk,
     )
-    return render(request, "web/parameter_set_detail.html", {"parameter_set": parameter_set})
+    context = {"parameter_set": parameter_set, "can_curate": may_curate(request.user)}
+    return render(request, "web/parameter_set_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def parameter_set_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Correct a parameter set's category or note (``parameter_set_upsert``)."""
+    require_curate(request.user)
+    parameter_set = get_object_or_404(ParameterSet.objects.select_related("algorithm"), pk=pk)
+    if request.method == "GET":
+        form = ParameterSetForm(
+            initial={"security_category": parameter_set.security_category, "note": parameter_set.note}
+        )
+    else:
+        form = ParameterSetForm(request.POST)
+        if form.is_valid() and submitted(
+            form,
+            lambda: parameter_set_upsert(
+                algorithm=parameter_set.algorithm, name=parameter_set.name, actor=request.user, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, f"{parameter_set.name} updated.")
+            return redirect("parameter-set", pk=parameter_set.pk)
+    status = 400 if form.errors else 200
+    return render(request, "web/parameter_set_form.html", {"parameter_set": parameter_set, "form": form}, status=status)
