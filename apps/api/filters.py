@@ -12,6 +12,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters.fields import ModelChoiceField
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -22,7 +24,16 @@ from apps.core.exceptions import InvalidInput
 from apps.gaps.models import Finding, FindingQuerySet, FindingStatus, GapRun, Rule, RunStatus, RunTrigger, Severity
 from apps.nations.models import Coalition, Membership, Nation
 from apps.positions.models import Approval, ApprovalStatus, Milestone, MilestoneKind, Position, Scope
-from apps.standards.models import Mechanism, MechanismKind, Protocol, StandardsBody, WorkItem
+from apps.standards.models import (
+    STATUS_LIFECYCLE,
+    Lifecycle,
+    Mechanism,
+    MechanismKind,
+    Protocol,
+    StandardsBody,
+    WorkItem,
+    WorkItemQuerySet,
+)
 
 
 class StrictBooleanField(forms.Field):
@@ -140,13 +151,32 @@ class ParameterSetFilter(filters.FilterSet):
 
 
 class WorkItemFilter(filters.FilterSet):
-    body = ReferenceFilter(queryset=StandardsBody.objects.all(), to_field_name="code")
-    protocol = ReferenceFilter(queryset=Protocol.objects.all(), to_field_name="code")
-    algorithm = ReferenceFilter(queryset=Algorithm.objects.all(), to_field_name="name", field_name="algorithms")
+    """Each filter is ``WorkItem.objects.matching``'s (the pages use it too)."""
+
+    body = ReferenceFilter(queryset=StandardsBody.objects.all(), to_field_name="code", method="filter_matching")
+    protocol = ReferenceFilter(queryset=Protocol.objects.all(), to_field_name="code", method="filter_matching")
+    algorithm = ReferenceFilter(queryset=Algorithm.objects.all(), to_field_name="name", method="filter_matching")
+    status = filters.ChoiceFilter(
+        choices=[(word, word) for word in sorted(STATUS_LIFECYCLE)],
+        method="filter_status",
+        label="The status in force today, in the body's own word",
+    )
+    lifecycle = filters.ChoiceFilter(
+        choices=Lifecycle.choices, method="filter_status", label="The stage of the status in force today"
+    )
 
     class Meta:
         model = WorkItem
-        fields = ("body", "protocol", "algorithm")
+        fields = ("body", "protocol", "algorithm", "status", "lifecycle")
+
+    @extend_schema_field(OpenApiTypes.STR)  # each parameter is text: a code, a name, a status word
+    def filter_matching(self, queryset: WorkItemQuerySet, name: str, value: Any) -> WorkItemQuerySet:
+        return queryset.matching(**{name: value})
+
+    def filter_status(self, queryset: WorkItemQuerySet, name: str, value: str) -> WorkItemQuerySet:
+        """``filter_matching`` for a status word or stage, typed as text so that the schema lists the choices."""
+        asked: dict[str, Any] = {name: value}
+        return queryset.matching(**asked)
 
 
 class MechanismFilter(filters.FilterSet):

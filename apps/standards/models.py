@@ -6,8 +6,9 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import localdate
 
-from apps.algorithms.models import ParameterSet
+from apps.algorithms.models import Algorithm, ParameterSet
 from apps.core.dates import DatePrecision, PartialDate, partial
 from apps.core.models import TimeStamped, choices_check
 
@@ -79,6 +80,55 @@ class Protocol(TimeStamped):
         return self.code
 
 
+class WorkItemQuerySet(models.QuerySet["WorkItem"]):
+    def with_status_on(self, day: date) -> WorkItemQuerySet:
+        """Each item annotated with its status in force on ``day`` (``status_now``, ``lifecycle_now``,
+        ``status_now_on``, ``status_now_precision`` and the row's ``status_now_id``; None when it has none
+        yet), in the same query."""
+        in_force = WorkItemStatus.objects.filter(work_item=models.OuterRef("pk")).dated_by(day).order_by(*NEWEST_FIRST)
+        return self.annotate(
+            **{
+                f"{name}_now{suffix}": models.Subquery(in_force.values(column)[:1])
+                for name, suffix, column in (
+                    ("status", "", "status"),
+                    ("lifecycle", "", "lifecycle"),
+                    ("status", "_on", "status_on"),
+                    ("status", "_precision", "status_precision"),
+                    ("status", "_id", "id"),
+                )
+            }
+        )
+
+    def matching(
+        self,
+        *,
+        body: StandardsBody | None = None,
+        protocol: Protocol | None = None,
+        algorithm: Algorithm | None = None,
+        status: str = "",
+        lifecycle: str = "",
+        on: date | None = None,
+    ) -> WorkItemQuerySet:
+        """The items at ``body``, for ``protocol``, covering ``algorithm``, whose status in force on ``on``
+        (default: today) is ``status`` (the body's own word) or at ``lifecycle``: each filter the API and the
+        pages offer, written once. A filter left out (None or blank) does not narrow."""
+        items = self
+        if body is not None:
+            items = items.filter(body=body)
+        if protocol is not None:
+            items = items.filter(protocol=protocol)
+        if algorithm is not None:
+            items = items.filter(algorithms=algorithm)
+        if status or lifecycle:
+            current = WorkItemStatus.objects.filter(pk__in=WorkItemStatus.objects.as_of(on or localdate()).values("pk"))
+            if status:
+                current = current.filter(status=status)
+            if lifecycle:
+                current = current.filter(lifecycle=lifecycle)
+            items = items.filter(pk__in=current.values("work_item_id"))
+        return items
+
+
 class WorkItem(TimeStamped):
     """One document at one body for one protocol, the algorithms it covers, and whether it is hybrid.
     Its status lives in ``WorkItemStatus`` rows, never overwritten."""
@@ -98,6 +148,8 @@ class WorkItem(TimeStamped):
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(blank=True)
 
+    objects = WorkItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["body__code", "identifier"]
         constraints = [
@@ -113,15 +165,26 @@ class WorkItem(TimeStamped):
     def expected_completion(self) -> PartialDate | None:
         return partial(self.expected_completion_on, self.expected_completion_precision)
 
+    @property
+    def status_now_date(self) -> PartialDate | None:
+        """The date of the status in force, on an item read ``with_status_on`` (None: undated, or none)."""
+        on = getattr(self, "status_now_on", None)
+        return partial(on, getattr(self, "status_now_precision", None) or DatePrecision.DAY)
+
+
+#: Which of an item's statuses is in force: the latest dated one (an undated one only when none is dated),
+#: and of two on the same date the one recorded last.
+NEWEST_FIRST = (models.F("status_on").desc(nulls_last=True), "-recorded_at", "-id")
+
 
 class WorkItemStatusQuerySet(models.QuerySet["WorkItemStatus"]):
+    def dated_by(self, day: date) -> WorkItemStatusQuerySet:
+        """The statuses reached by ``day`` (or undated): those that may be in force on it."""
+        return self.filter(Q(status_on__lte=day) | Q(status_on__isnull=True))
+
     def as_of(self, day: date) -> WorkItemStatusQuerySet:
         """Each work item's status in force on ``day``: one row per item (PostgreSQL DISTINCT ON)."""
-        return (
-            self.filter(Q(status_on__lte=day) | Q(status_on__isnull=True))
-            .order_by("work_item_id", models.F("status_on").desc(nulls_last=True), "-recorded_at", "-id")
-            .distinct("work_item_id")
-        )
+        return self.dated_by(day).order_by("work_item_id", *NEWEST_FIRST).distinct("work_item_id")
 
 
 class WorkItemStatus(models.Model):

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from apps.algorithms.models import Algorithm, ParameterSet
-from apps.core.dates import PartialDate
+from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
+from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import DomainError, InvalidInput
 from apps.gaps.evaluation import EvaluationDates, evaluation_dates
 from apps.gaps.models import FindingStatus, Rule, Severity
@@ -25,7 +25,7 @@ from apps.positions.models import (
 from apps.reports.findings import SORTS
 from apps.sources.models import SourceKind
 from apps.sources.services import SourceCitation
-from apps.standards.models import MechanismKind, Protocol
+from apps.standards.models import STATUS_LIFECYCLE, Lifecycle, MechanismKind, Protocol, StandardsBody
 
 
 class PartialDateField(forms.Field):
@@ -194,6 +194,82 @@ class FindingFilterForm(forms.Form):
         Protocol.objects.order_by("code"), required=False, to_field_name="code", empty_label="Any protocol"
     )
     sort = forms.ChoiceField(choices=[(key, key.replace("_", " ")) for key in SORTS], required=False)
+
+
+class AlgorithmForm(forms.Form):
+    """An algorithm's description as the analyst brings it up to date (its name is its identity)."""
+
+    kind = forms.ChoiceField(choices=AlgorithmKind.choices)
+    family = forms.CharField(max_length=120, required=False)
+    aliases = forms.CharField(max_length=800, required=False, help_text="Other names, comma-separated.")
+    quantum_vulnerable = forms.BooleanField(required=False, label="Quantum-vulnerable (a classical scheme)")
+    standard = forms.CharField(max_length=200, required=False)
+    status = forms.CharField(max_length=80, required=False, label="Status of the standard", help_text="Its own word.")
+    status_date = PartialDateField(required=False, label="Status date")
+    security_categories = forms.TypedMultipleChoiceField(
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="NIST security categories",
+    )
+    security_note = forms.CharField(max_length=300, required=False, help_text="Where categories do not apply.")
+    parameter_sets_text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Parameter sets as the source lists them"
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    @classmethod
+    def initial_for(cls, algorithm: Algorithm) -> dict[str, Any]:
+        """The algorithm as recorded, so that the analyst changes only what is new."""
+        initial = {name: getattr(algorithm, name) for name in cls.base_fields}
+        initial["aliases"] = ", ".join(algorithm.aliases)
+        return initial
+
+    def algorithm_fields(self) -> dict[str, Any]:
+        """The keyword arguments ``algorithm_upsert`` takes, apart from name, actor and source."""
+        data = dict(self.cleaned_data)
+        data["aliases"] = [alias.strip() for alias in data["aliases"].split(",") if alias.strip()]
+        day: PartialDate | None = data.pop("status_date")
+        data["status_on"], data["status_precision"] = (day.value, day.precision) if day else (None, DatePrecision.DAY)
+        return data
+
+
+class ParameterSetForm(forms.Form):
+    """A parameter set's NIST security category (where the standard fixes one) and note."""
+
+    security_category = forms.TypedChoiceField(
+        choices=[("", "Not fixed by the standard"), *((n, str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="NIST security category",
+    )
+    note = forms.CharField(max_length=300, required=False)
+
+
+#: A body's own status words, each with the lifecycle stage it maps onto.
+STATUS_CHOICES = [(word, f"{word} ({STATUS_LIFECYCLE[word].label.lower()})") for word in sorted(STATUS_LIFECYCLE)]
+
+
+class WorkItemFilterForm(forms.Form):
+    """The filters of the work items list (``WorkItem.objects.matching`` reads them, as the API's do)."""
+
+    body = forms.ModelChoiceField(
+        StandardsBody.objects.order_by("code"), required=False, to_field_name="code", empty_label="Any body"
+    )
+    protocol = forms.ModelChoiceField(
+        Protocol.objects.order_by("code"), required=False, to_field_name="code", empty_label="Any protocol"
+    )
+    status = forms.ChoiceField(choices=[("", "Any status"), *STATUS_CHOICES], required=False)
+    lifecycle = forms.ChoiceField(choices=[("", "Any stage"), *Lifecycle.choices], required=False)
+
+
+class WorkItemStatusForm(forms.Form):
+    """A status a work item reached, in the body's own word, dated as precisely as its source says."""
+
+    status = forms.ChoiceField(choices=[("", "Choose…"), *STATUS_CHOICES], help_text="The body's own word.")
+    on = PartialDateField(label="Status date")
 
 
 class CoalitionPickForm(forms.Form):

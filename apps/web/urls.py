@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, path
 
-from apps.web.views import common_ground, findings, mechanisms, nations, reports, runs
+from apps.web.views import algorithms, common_ground, findings, mechanisms, nations, reports, runs, standards
 
 
 def _page(route: str, view: Callable[..., Any], name: str, **kwargs: Any) -> URLPattern:
@@ -36,6 +36,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     _page("common-ground/export.csv", common_ground.common_ground_csv, "common-ground-csv"),
     _page("mechanisms/", mechanisms.mechanism_list, "mechanisms"),
     _page("mechanisms/<int:pk>/", mechanisms.mechanism_detail, "mechanism"),
+    _page("work-items/", standards.work_item_list, "work-items"),
+    _page("work-items/<int:pk>/", standards.work_item_detail, "work-item"),
+    _page("work-items/<int:pk>/statuses/new/", standards.work_item_status_new, "work-item-status-new"),
+    _page("algorithms/", algorithms.algorithm_list, "algorithms"),
+    _page("algorithms/<int:pk>/", algorithms.algorithm_detail, "algorithm"),
+    _page("algorithms/<int:pk>/edit/", algorithms.algorithm_edit, "algorithm-edit"),
+    _page("parameter-sets/", algorithms.parameter_set_list, "parameter-sets"),
+    _page("parameter-sets/<int:pk>/", algorithms.parameter_set_detail, "parameter-set"),
+    _page("parameter-sets/<int:pk>/edit/", algorithms.parameter_set_edit, "parameter-set-edit"),
     _page("findings/", findings.finding_list_view, "findings"),
     _page("findings/export.csv", findings.finding_export, "findings-csv", fmt="csv"),
     _page("findings/export.json", findings.finding_export, "findings-json", fmt="json"),

@@ -16,6 +16,7 @@ from apps.api.serializers.base import (
     SourceOutput,
     StrictInput,
 )
+from apps.api.serializers.gaps import EvaluatedFindingOutput, FieldChangeOutput, FindingOutput
 from apps.standards.models import (
     STATUS_LIFECYCLE,
     Hybrid,
@@ -129,6 +130,23 @@ class WorkItemStatusInput(StrictInput):
     status = serializers.ChoiceField(choices=sorted(STATUS_LIFECYCLE))
     on = PartialDateField(allow_null=True, default=None)
     source = SourceInput(allow_null=True, default=None)  # type: ignore[assignment]
+
+
+class WorkItemStatusPreviewOutput(serializers.Serializer):
+    """What recording the status would do, written nowhere (``apps.gaps.preview.StatusPreview``): how it
+    differs from the status in force, whether it would be in force today, and the gaps it would open and
+    close, as the caller may see them."""
+
+    as_of = serializers.DateField(help_text="The day the gaps were evaluated on (today).")
+    current = WorkItemStatusOutput(allow_null=True, help_text="The status in force today, if any.")
+    changes = FieldChangeOutput(many=True, help_text="How the draft differs from the status in force.")
+    in_force = serializers.BooleanField(
+        help_text="Whether the draft would be the status in force today (not when dated after today, or "
+        "before the status in force)."
+    )
+    already_recorded = serializers.BooleanField(help_text="The same status and date are recorded already.")
+    opened = EvaluatedFindingOutput(many=True, help_text="Gaps it would open, evaluated today.")
+    closed = FindingOutput(many=True, help_text="Stored findings it would resolve.")
 
 
 class WorkItemOutput(serializers.ModelSerializer):

@@ -22,6 +22,7 @@ from apps.api.serializers import catalogue as s
 from apps.api.views.base import ApiViewSet, RetrieveMixin
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import Conflict
+from apps.gaps.preview import preview_work_item_status
 from apps.standards.models import Mechanism, Protocol, StandardsBody, WorkItem, WorkItemStatus
 from apps.standards.services import (
     body_upsert,
@@ -176,7 +177,7 @@ class WorkItemViewSet(CatalogueViewSet):
     key = ("body", "identifier")
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        if self.action in ("statuses", "record_status"):
+        if self.action in ("statuses", "record_status", "preview_status"):
             return WorkItem.objects.all()  # the item only names the history; no need for its prefetches
         return super().get_queryset()
 
@@ -208,6 +209,17 @@ class WorkItemViewSet(CatalogueViewSet):
             ),
             output=s.WorkItemStatusOutput,
         )
+
+    @extend_schema(request=s.WorkItemStatusInput, responses={200: s.WorkItemStatusPreviewOutput})
+    @action(detail=True, methods=["post"], url_path="preview-status", filterset_class=None, ordering_fields=None)
+    def preview_status(self, request: Request, pk: str) -> Response:
+        """What recording this status would do (the body ``statuses`` takes), written nowhere: how it differs
+        from the status in force and the gaps it would open and close for every allied nation, as the
+        caller may see them. Standards analysts (and administrators) only."""
+        item = self.get_object()
+        data = self.validated(s.WorkItemStatusInput)
+        preview = preview_work_item_status(work_item=item, status=data["status"], on=data["on"], actor=self.actor)
+        return Response(s.WorkItemStatusPreviewOutput(preview, context=self.get_serializer_context()).data)
 
 
 @_schema(s.MechanismOutput, s.MechanismCreateInput, s.MechanismUpdateInput)

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import User
-from apps.accounts.permissions import ensure_can_triage, ensure_can_write_nation
+from apps.accounts.permissions import ensure_can_curate_catalogue, ensure_can_triage, ensure_can_write_nation
 from apps.core.exceptions import DomainError, NotFound, NotPermitted
 from apps.gaps.evaluation import EvaluationDates
 from apps.nations.models import Nation
@@ -58,6 +58,14 @@ def require_write(user: User, nation: Nation) -> None:
         raise refuse(error) from None
 
 
+def require_curate(user: User) -> None:
+    """Refuse (403) a user who may not curate the catalogues: the same rule the services apply."""
+    try:
+        ensure_can_curate_catalogue(user)
+    except NotPermitted as error:
+        raise refuse(error) from None
+
+
 def _permitted(check: Callable[[], None]) -> bool:
     try:
         check()
@@ -68,6 +76,10 @@ def _permitted(check: Callable[[], None]) -> bool:
 
 def may_write(user: User, nation: Nation) -> bool:
     return _permitted(lambda: ensure_can_write_nation(user, nation.pk))
+
+
+def may_curate(user: User) -> bool:
+    return _permitted(lambda: ensure_can_curate_catalogue(user))
 
 
 def may_triage(user: User) -> bool:
