@@ -20,7 +20,7 @@ from apps.importer.loader import load_reference
 from apps.nations.models import Nation
 from apps.standards.models import WorkItem
 from tests.factories import UserFactory
-from tests.web.test_journeys import browser, page, shot, sign_in  # noqa: F401  (browser and page: fixtures)
+from tests.web.browser import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def shipped_data_before_the_rfc(directory: Path) -> None:
         writer.writerows(rows)
 
 
-def test_an_analyst_records_rfc_10042_and_the_ssh_gaps_resolve(page: Page, live_server, tmp_path: Path) -> None:  # noqa: F811
+def test_an_analyst_records_rfc_10042_and_the_ssh_gaps_resolve(page: Page, live_server, tmp_path: Path) -> None:
     shipped_data_before_the_rfc(tmp_path / "fixtures")
     load_reference(tmp_path / "fixtures")
     engine.recompute(trigger=RunTrigger.MANUAL)
