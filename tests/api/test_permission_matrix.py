@@ -1,8 +1,8 @@
 """Every endpoint, every method, every persona: the exact status.
 
 Personas: anonymous; officer_a (a liaison officer of A, touching A and B); planner; analyst; a read-only
-token; a write token for A; an expired token; a revoked token. Tokens belong to ``system_a``, an external
-system of nation A."""
+token; a write token for A; a catalogue token (a standards analyst's, for a standards feed); an expired token;
+a revoked token. Tokens belong to ``system_a``, an external system of nation A, but the catalogue token."""
 
 from __future__ import annotations
 
@@ -146,55 +146,63 @@ CASES: dict[str, Case] = {
     "add algorithm": Case(
         "post",
         lambda w: "/api/v1/algorithms/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201}),
         lambda w: {"name": "HQC", "kind": "kem", "security_categories": [1, 3, 5]},
     ),
     "edit algorithm": Case(
         "patch",
         lambda w: f"/api/v1/algorithms/{w.algorithm.pk}/",
-        only({"analyst": 200}),
+        only({"analyst": 200, "catalogue_token": 200}),
         lambda w: {"standard": "FIPS 203"},
         lambda w: etag_for(w.algorithm),
     ),
     "add parameter set": Case(
         "post",
         lambda w: "/api/v1/parameter-sets/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201}),
         lambda w: {"algorithm": "ML-KEM", "name": "ML-KEM-1024", "security_category": 5},
     ),
     "add standards body": Case(
-        "post", lambda w: "/api/v1/standards-bodies/", only({"analyst": 201}), lambda w: {"code": "ETSI"}
+        "post",
+        lambda w: "/api/v1/standards-bodies/",
+        only({"analyst": 201, "catalogue_token": 201}),
+        lambda w: {"code": "ETSI"},
     ),
-    "add protocol": Case("post", lambda w: "/api/v1/protocols/", only({"analyst": 201}), lambda w: {"code": "SSH"}),
+    "add protocol": Case(
+        "post",
+        lambda w: "/api/v1/protocols/",
+        only({"analyst": 201, "catalogue_token": 201}),
+        lambda w: {"code": "SSH"},
+    ),
     "add work item": Case(
         "post",
         lambda w: "/api/v1/work-items/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201}),
         lambda w: {"body": "IETF", "identifier": "draft-x", "title": "X", "protocol": "TLS", "algorithms": ["ML-KEM"]},
     ),
     "edit work item": Case(
         "put",
         lambda w: f"/api/v1/work-items/{w.work_item.pk}/",
-        only({"analyst": 200}),
+        only({"analyst": 200, "catalogue_token": 200}),
         lambda w: {"title": "ML-KEM in TLS", "protocol": "TLS", "expected_completion": "2026"},
         lambda w: etag_for(w.work_item),
     ),
     "record work item status": Case(
         "post",
         lambda w: f"/api/v1/work-items/{w.work_item.pk}/statuses/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201}),
         lambda w: {"status": "rfc", "on": "2026-03"},
     ),
     "add mechanism": Case(
         "post",
         lambda w: "/api/v1/mechanisms/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201}),
         hybrid_mechanism_body,
     ),
     "edit mechanism": Case(
         "patch",
         lambda w: f"/api/v1/mechanisms/{w.mechanism.pk}/",
-        only({"analyst": 200}),
+        only({"analyst": 200, "catalogue_token": 200}),
         lambda w: {"code_point": "0x0201"},
         lambda w: etag_for(w.mechanism),
     ),
