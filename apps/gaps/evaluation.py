@@ -141,7 +141,9 @@ class Evaluation:
     findings: list[EvaluatedFinding] = field(default_factory=list)
 
 
-def _result(draft: FindingDraft, snapshot: Snapshot, dates: EvaluationDates) -> EvaluatedFinding:
+def evaluated_finding(draft: FindingDraft, snapshot: Snapshot, dates: EvaluationDates) -> EvaluatedFinding:
+    """``draft`` as a result of the evaluation of ``snapshot`` on ``dates``: its subjects as rows (with codes)."""
+
     def nation(nid: int | None) -> NationRow | None:
         return snapshot.nations.get(nid) if nid is not None else None
 
@@ -176,7 +178,9 @@ def visible_drafts(user: User, drafts: list[FindingDraft]) -> list[FindingDraft]
 def evaluate_snapshot(*, user: User, snapshot: Snapshot, subjects: Subjects, dates: EvaluationDates) -> Evaluation:
     """Run every rule over an already loaded ``snapshot`` (the outlook loads many) and scope the result."""
     drafts = visible_drafts(user, evaluate(snapshot, subjects))
-    findings = sorted((_result(d, snapshot, dates) for d in drafts), key=lambda f: (-f.severity_rank, -f.score, f.key))
+    findings = sorted(
+        (evaluated_finding(d, snapshot, dates) for d in drafts), key=lambda f: (-f.severity_rank, -f.score, f.key)
+    )
     ids = subjects.nation_ids
     nations = sorted(
         (n for n in snapshot.nations.values() if n.kind == NationKind.STATE and (ids is None or n.id in ids)),

@@ -98,6 +98,33 @@ CASES: dict[str, Case] = {
         lambda w: {"pqc_stance": "adopt_mandated"},
         lambda w: etag_for(w.position_b),
     ),
+    "preview position for A": Case(
+        "post",
+        lambda w: "/api/v1/positions/preview/",
+        only({"officer_a": 200, "write_token_a": 200}),
+        lambda w: {"nation": "AA", "qkd_stance": "deploying", "source": source()},
+    ),
+    "preview position for B": Case(
+        "post", lambda w: "/api/v1/positions/preview/", only({}), lambda w: {"nation": "BB", "qkd_stance": "deploying"}
+    ),
+    "preview approval for A": Case(
+        "post",
+        lambda w: "/api/v1/approvals/preview/",
+        only({"officer_a": 200, "write_token_a": 200}),
+        lambda w: {"nation": "AA", "algorithm": "ML-KEM", "status": "approved"},
+    ),
+    "preview milestone for A": Case(
+        "post",
+        lambda w: "/api/v1/milestones/preview/",
+        only({"officer_a": 200, "write_token_a": 200}),
+        lambda w: {"nation": "AA", "kind": "complete", "title": "Done", "target": "2035"},
+    ),
+    "preview milestone for B": Case(
+        "post",
+        lambda w: "/api/v1/milestones/preview/",
+        only({}),
+        lambda w: {"nation": "BB", "kind": "complete", "title": "Done", "target": "2035"},
+    ),
     "approve for A": Case(
         "post",
         lambda w: "/api/v1/approvals/",

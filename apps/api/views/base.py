@@ -73,6 +73,8 @@ class ApiViewSet(GenericViewSet):
     write_scope = "write"
     #: Set on POST actions that change a record and so need If-Match, like PUT and PATCH.
     if_match_required = False
+    #: Set on POST actions that only compute an answer (a draft's preview): no Idempotency-Key, no conflict.
+    writes_nothing = False
 
     @property
     def actor(self) -> User:
