@@ -45,6 +45,15 @@ def ensure_can_administer_clearance(actor: User | None) -> None:
     raise NotPermitted("Only administrators may change coalition memberships.")
 
 
+def ensure_can_administer_nations(actor: User | None) -> None:
+    """Nations and coalitions are what clearance and the gap rules are built on (a nation's kind decides
+    whether rules treat it as a state; a coalition's defence flag raises severity): administrators change
+    them, like the memberships."""
+    if actor is None or actor.sees_everything:
+        return
+    raise NotPermitted("Only administrators may change nations and coalitions.")
+
+
 def ensure_can_triage(actor: User | None) -> None:
     """Acknowledging, waiving and recomputing gaps is the planners' work."""
     if actor is None or actor.sees_everything or actor.role == Role.PLANNER:

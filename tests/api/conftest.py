@@ -109,6 +109,7 @@ PERSONAS = (
     "officer_a",
     "planner",
     "analyst",
+    "administrator",
     "read_token",
     "write_token_a",
     "catalogue_token",
