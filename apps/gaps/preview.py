@@ -235,7 +235,8 @@ def _gaps(*, nation: Nation, actor: User | None, in_force: Callable[[Snapshot], 
     if actor is not None:
         closed = closed.visible_to(actor)
     opened = [_unsaved(d) for d in after if d.key not in before and may_see_derived(actor, d.required_clearances)]
-    return Preview(opened=opened, closed=list(closed.order_by("key")), snapshot=drafted)
+    closed = closed.select_related("nation_a", "nation_b", "coalition", "protocol").order_by("key")
+    return Preview(opened=opened, closed=list(closed), snapshot=drafted)
 
 
 def _unsaved(draft: FindingDraft) -> FindingDraft:

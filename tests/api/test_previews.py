@@ -175,3 +175,20 @@ def test_the_previews_are_in_the_schema(client: Any) -> None:
         assert "A token needs the `write` scope." in operation["description"]
     output = schema["components"]["schemas"]["PositionPreviewOutput"]["properties"]
     assert set(output) == {"changes", "opens", "resolves", "current"}
+
+
+def test_a_preview_costs_a_fixed_number_of_queries(
+    world: World, write_token_a: IssuedToken, django_assert_num_queries: Any
+) -> None:
+    client = client_for(write_token_a)
+    client.get("/api/v1/nations/")  # stamps the token's last use
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        response = client.post("/api/v1/approvals/preview/", APPROVAL, format="json")
+    assert response.status_code == 200
+
+
+#: The token and its user (1); the body's nation, algorithm and parameter set (3); the token's nations and the
+#: owner's (2); the snapshot, loaded once for before and after (``load_snapshot``'s thirteen); the caller's
+#: clearance (1), for the gaps it would open; the approval in force as the caller sees it (1). The findings it
+#: would resolve cost one more when there are any (here none: an empty key list is no query).
+PREVIEW_QUERIES = 21
