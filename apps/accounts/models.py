@@ -85,7 +85,8 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 class ApiToken(models.Model):
     """A credential for an external system. It acts as ``user`` restricted further by ``scopes`` (and, for
-    writes, by ``write_nations``); ``catalogue`` writes the global catalogues for an owner who may curate them. Only a SHA-256 digest of the secret is stored; the secret is shown once."""
+    writes, by ``write_nations``); ``catalogue`` writes the global catalogues for an owner who may curate
+    them. Only a SHA-256 digest of the secret is stored; the secret is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(max_length=120)

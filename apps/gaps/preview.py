@@ -1,5 +1,6 @@
-"""Previewing a draft declaration before it is published: how it differs from the position in force and
-which gaps it would open and close. Nothing here writes: the draft is evaluated on an in-memory snapshot."""
+"""Previewing a draft declaration (position, approval, milestone) before it is published: how it differs from
+the one in force and which gaps it would open and close. Nothing here writes: the draft is evaluated on an
+in-memory snapshot."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ PREVIEW_FIELDS = {
 
 @dataclass
 class Preview:
-    """What declaring a position would do to a nation's gaps, as the actor may see them: drafts it would
+    """What declaring a draft would do to a nation's gaps, as the actor may see them: drafts it would
     open, findings it would close (and the snapshot, with the draft in force, the drafts were found on)."""
 
     opened: list[FindingDraft] = field(default_factory=list)
@@ -58,8 +59,8 @@ class Preview:
 
 @dataclass
 class DraftChanges:
-    """How a draft declaration differs from the position in force for its scope (as the user may see
-    it), and the gaps it would open and close."""
+    """How a draft declaration differs from the one in force for its identity (as the user may see it),
+    and the gaps it would open and close."""
 
     current: Declared | None
     changes: list[FieldChange]
