@@ -74,6 +74,7 @@ class TokenScope(models.TextChoices):
     READ = "read", "Read"
     WRITE = "write", "Write for the named nations"
     TRIAGE = "triage", "Triage gaps"
+    CATALOGUE = "catalogue", "Curate the algorithm and standards catalogues"
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
@@ -84,13 +85,14 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 class ApiToken(models.Model):
     """A credential for an external system. It acts as ``user`` restricted further by ``scopes`` (and, for
-    writes, by ``write_nations``). Only a SHA-256 digest of the secret is stored; the secret is shown once."""
+    writes, by ``write_nations``); ``catalogue`` writes the global catalogues for an owner who may curate
+    them. Only a SHA-256 digest of the secret is stored; the secret is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(max_length=120)
     prefix = models.CharField(max_length=12, help_text="The secret's first characters, to recognise it.")
     digest = models.CharField(max_length=64, unique=True)
-    scopes = ArrayField(models.CharField(max_length=8, choices=TokenScope.choices), default=list)
+    scopes = ArrayField(models.CharField(max_length=16, choices=TokenScope.choices), default=list)
     write_nations = models.ManyToManyField("nations.Nation", blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

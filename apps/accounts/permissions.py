@@ -24,9 +24,15 @@ def _writes_for(actor: User, nation_id: int) -> bool:
     return actor.role in (Role.LIAISON_OFFICER, Role.SYSTEM) and nation_id in actor.writable_nation_ids()
 
 
+def may_curate_catalogue(actor: User | None) -> bool:
+    """Algorithms and standards work are global catalogues, curated by standards analysts (a standards
+    feed runs as an account with that role). ``actor=None`` is the loader."""
+    return actor is None or actor.sees_everything or actor.role == Role.STANDARDS_ANALYST
+
+
 def ensure_can_curate_catalogue(actor: User | None) -> None:
-    """Algorithms and standards work are global catalogues, curated by standards analysts."""
-    if actor is None or actor.sees_everything or actor.role == Role.STANDARDS_ANALYST:
+    """See ``may_curate_catalogue``; checked on every write, so it is the actor's role now that counts."""
+    if may_curate_catalogue(actor):
         return
     raise NotPermitted("Only standards analysts may change the algorithm and standards catalogues.")
 
@@ -37,6 +43,15 @@ def ensure_can_administer_clearance(actor: User | None) -> None:
     if actor is None or actor.sees_everything:
         return
     raise NotPermitted("Only administrators may change coalition memberships.")
+
+
+def ensure_can_administer_nations(actor: User | None) -> None:
+    """Nations and coalitions are what clearance and the gap rules are built on (a nation's kind decides
+    whether rules treat it as a state; a coalition's defence flag raises severity): administrators change
+    them, like the memberships."""
+    if actor is None or actor.sees_everything:
+        return
+    raise NotPermitted("Only administrators may change nations and coalitions.")
 
 
 def ensure_can_triage(actor: User | None) -> None:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import ApiToken, TokenScope, User
+from apps.accounts.permissions import may_curate_catalogue
 from apps.audit.context import attribute
 from apps.core.exceptions import Conflict, InvalidInput, NotPermitted
 from apps.nations.models import Nation
@@ -53,6 +54,11 @@ def token_issue(
         errors["expires_at"] = ["The expiry must be in the future."]
     if not user.may_hold_token:
         errors["user"] = ["A token may not act as an administrator: it would bypass releasability."]
+    if TokenScope.CATALOGUE in scopes and not may_curate_catalogue(user):
+        errors["scopes"] = [
+            f"{user.username} may not curate the catalogues: a catalogue token is for a standards analyst"
+            " (or a standards feed's account with that role)."
+        ]
     if TokenScope.WRITE in scopes and not nations:
         errors["write_nations"] = ["A write token names the nations it may write for."]
     if nations and TokenScope.WRITE not in scopes:
@@ -87,3 +93,12 @@ def token_revoke(*, token: ApiToken, actor: User | None) -> ApiToken:
         raise Conflict("This token is already revoked.")
     token.revoked_at = now
     return token
+
+
+def token_mark_used(*, token: ApiToken, at: datetime) -> None:
+    """Stamp ``token``'s last use. The change is the owner's doing (their system called the API), so the
+    audit trail attributes it to them, like every other change to a token."""
+    with transaction.atomic(savepoint=False):  # one statement more, whatever transaction the request is in
+        attribute(actor=token.user, reason=f"API token {token.name} used")
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
+    token.last_used_at = at

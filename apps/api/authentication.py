@@ -10,7 +10,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from apps.accounts.models import ApiToken, User
-from apps.accounts.services import token_digest
+from apps.accounts.services import token_digest, token_mark_used
 
 #: ``last_used_at`` is written at most this often per token, so reads do not each cost a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -40,8 +40,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token.expires_at <= now:
             raise exceptions.AuthenticationFailed("The token has expired.")
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
+            token_mark_used(token=token, at=now)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -12,9 +12,19 @@ from rest_framework.request import Request
 from apps.accounts.models import ApiToken, TokenScope
 
 
+def token_scope_needed(view: Any, method: str) -> str | None:
+    """The scope a token needs to call ``view`` with ``method``: ``read`` for reads; for writes the view's
+    ``write_scope`` (``write`` for national data, ``catalogue``, ``triage``), None where no token may write
+    (administrators' writes: an administrator holds no token)."""
+    if method in permissions.SAFE_METHODS:
+        return TokenScope.READ
+    scope: str | None = getattr(view, "write_scope", TokenScope.WRITE)
+    return scope
+
+
 class TokenScopes(permissions.BasePermission):
-    """A token reads with ``read``; it writes with the view's ``write_scope`` (``write`` unless the action
-    says ``triage``). Session users are limited by their role alone, in the services."""
+    """A token needs the scope ``token_scope_needed`` names. Session users are limited by their role alone,
+    in the services."""
 
     message = "This token's scopes do not allow that."
 
@@ -22,9 +32,12 @@ class TokenScopes(permissions.BasePermission):
         token = request.auth
         if not isinstance(token, ApiToken):
             return True
-        if request.method in permissions.SAFE_METHODS:
-            return token.has_scope(TokenScope.READ)
-        return token.has_scope(getattr(view, "write_scope", TokenScope.WRITE))
+        scope = token_scope_needed(view, request.method or "GET")
+        if scope is None:
+            self.message = "No token may do this: sign in as an administrator."
+            return False
+        self.message = f"This token's scopes do not allow that (it needs the {scope} scope)."
+        return token.has_scope(scope)
 
 
 def token_write_nations(request: Request) -> frozenset[int] | None:

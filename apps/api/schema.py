@@ -16,6 +16,7 @@ from apps.api.etag import IF_MATCH_PATTERN
 from apps.api.exceptions import PROBLEM_CONTENT_TYPE
 from apps.api.filters import PAIR_CODE, PairFilter
 from apps.api.idempotency import KEY_PATTERN
+from apps.api.permissions import token_scope_needed
 from apps.api.serializers.base import StrictInput
 
 
@@ -53,6 +54,8 @@ CREATE = {
     "422": "The body names a record that does not exist, or the Idempotency-Key was already used with a "
     "different request."
 }
+#: A POST that computes an answer and stores nothing (a draft's preview): no conflict, nothing to retry.
+WRITES_NOTHING = {"422": "The body names a record that does not exist (field-level errors)."}
 UPDATE = {
     "412": "If-Match does not match the current ETag: the resource changed since it was read.",
     "428": "If-Match is missing.",
@@ -76,7 +79,10 @@ class ProblemAutoSchema(AutoSchema):
         codes = {**COMMON, **QUERY}
         if self.method in ("POST", "PUT", "PATCH"):
             codes.update(WRITE)
-        if self.method == "POST":
+        if self._writes_nothing():
+            del codes["409"]
+            codes.update(WRITES_NOTHING)
+        elif self.method == "POST":
             codes.update(CREATE)
         if self._needs_if_match():
             codes.update(UPDATE)
@@ -110,6 +116,20 @@ class ProblemAutoSchema(AutoSchema):
                 schema.update(serializer.schema_rules())
         return schema
 
+    def _writes_nothing(self) -> bool:
+        return bool(getattr(self.view, "writes_nothing", False))
+
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's signature
+        """The view's own description, then the token scope the operation needs."""
+        description: str = super().get_description()
+        scope = token_scope_needed(self.view, self.method)
+        needs = (
+            f"A token needs the `{scope}` scope."
+            if scope
+            else "Not open to API tokens (an administrator holds none): sign in as an administrator."
+        )
+        return f"{description}\n\n{needs}" if description else needs
+
     def _needs_if_match(self) -> bool:
         return self.method in ("PUT", "PATCH") or getattr(self.view, "if_match_required", False)
 
@@ -126,7 +146,11 @@ class ProblemAutoSchema(AutoSchema):
         headers = super()._get_response_headers_for_code(status_code, direction)
         if str(status_code) == "429":
             headers["Retry-After"] = {"schema": {"type": "integer"}, "description": "Seconds to wait."}
-        if str(status_code) in ("200", "201") and getattr(self.view, "etag_enabled", False):
+        if (
+            str(status_code) in ("200", "201")
+            and getattr(self.view, "etag_enabled", False)
+            and not self._writes_nothing()
+        ):
             headers["ETag"] = {"schema": {"type": "string"}, "description": "Send it back in If-Match to update."}
         if str(status_code) == "201" and getattr(self.view, "etag_enabled", False):
             headers["Location"] = {"schema": {"type": "string"}, "description": "The new record's URL."}
@@ -144,7 +168,7 @@ class ProblemAutoSchema(AutoSchema):
                     description="The ETag the update is based on: 428 without it, 412 when it is stale.",
                 )
             )
-        if self.method == "POST":
+        if self.method == "POST" and not self._writes_nothing():
             parameters.append(
                 OpenApiParameter(
                     "Idempotency-Key",
@@ -157,12 +181,22 @@ class ProblemAutoSchema(AutoSchema):
         return parameters
 
 
+SCOPES_EXPLAINED = (
+    "An API token issued by an administrator. It acts as its owner (their role and clearance as they are now), "
+    "narrowed by its scopes: `read` for every read; `write` for positions, approvals and milestones (and their "
+    "previews) of the nations the token names; `triage` to acknowledge, waive and recompute gaps; `catalogue` "
+    "for algorithms, parameter sets, standards bodies, protocols, work items and their statuses, and mechanisms "
+    "(issued only to an owner who may curate them). Nations, coalitions and memberships are written by an "
+    "administrator signed in, never through a token."
+)
+
+
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "apps.api.authentication.ApiTokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return {"type": "http", "scheme": "bearer", "description": "An API token issued by an administrator."}
+        return {"type": "http", "scheme": "bearer", "description": SCOPES_EXPLAINED}
 
 
 class ClosedPage(OpenApiSerializerExtension):

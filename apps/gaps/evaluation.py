@@ -142,7 +142,7 @@ class Evaluation:
 
 
 def evaluated_finding(draft: FindingDraft, snapshot: Snapshot, dates: EvaluationDates) -> EvaluatedFinding:
-    """``draft`` as a result of the evaluation of ``snapshot`` on ``dates``, its subjects as rows."""
+    """``draft`` as a result of the evaluation of ``snapshot`` on ``dates``: its subjects as rows (with codes)."""
 
     def nation(nid: int | None) -> NationRow | None:
         return snapshot.nations.get(nid) if nid is not None else None

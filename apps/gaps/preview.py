@@ -1,10 +1,11 @@
-"""Previewing a draft before it is saved: a declaration (how it differs from the position in force) or a
-work item's status (how it differs from the status in force), and which gaps it would open and close.
-Nothing here writes: the draft is evaluated on an in-memory snapshot."""
+"""Previewing a draft before it is saved: a declaration (position, approval, milestone: how it differs from
+the one in force) or a work item's status (how it differs from the status in force), and which gaps it would
+open and close. Nothing here writes: the draft is evaluated on an in-memory snapshot."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,10 +21,11 @@ from apps.gaps.engine import evaluate
 from apps.gaps.evaluation import EvaluatedFinding, EvaluationDates, evaluated_finding
 from apps.gaps.models import Finding
 from apps.gaps.rules import FindingDraft, Subjects
-from apps.gaps.snapshot import PositionRow, load_snapshot
+from apps.gaps.snapshot import ApprovalRow, MilestoneRow, PositionRow, Snapshot, load_snapshot
 from apps.nations.models import Nation
 from apps.positions.changes import FieldChange, declaration_changes
-from apps.positions.models import HybridPolicy, Position, PqcStance, QkdStance, Scope
+from apps.positions.models import Approval, Declared, HybridPolicy, Milestone, Position, PqcStance, QkdStance, Scope
+from apps.sources.models import basis_of
 from apps.sources.services import SourceCitation
 from apps.standards.models import NEWEST_FIRST, Lifecycle, WorkItem, WorkItemStatus
 from apps.standards.services import lifecycle_of
@@ -43,35 +45,44 @@ PREVIEW_FIELDS = {
 
 @dataclass
 class Preview:
-    """What declaring a position would do to a nation's gaps, as the actor may see them: drafts it would
-    open, findings it would close."""
+    """What declaring a draft would do to a nation's gaps, as the actor may see them: drafts it would
+    open, findings it would close (and the snapshot, with the draft in force, the drafts were found on)."""
 
     opened: list[FindingDraft] = field(default_factory=list)
     closed: list[Finding] = field(default_factory=list)
+    snapshot: Snapshot | None = field(default=None, repr=False)
+
+    def opened_findings(self) -> list[EvaluatedFinding]:
+        """The gaps it would open as today's evaluation gives them (subjects with their codes)."""
+        if self.snapshot is None:
+            return []
+        dates = EvaluationDates(as_of=self.snapshot.as_of)
+        return [evaluated_finding(draft, self.snapshot, dates) for draft in self.opened]
 
 
 @dataclass
 class DraftChanges:
-    """How a draft declaration differs from the position in force for its scope (as the user may see
-    it), and the gaps it would open and close."""
+    """How a draft declaration differs from the one in force for its identity (as the user may see it),
+    and the gaps it would open and close."""
 
-    current: Position | None
+    current: Declared | None
     changes: list[FieldChange]
     gaps: Preview
 
 
-def preview_position(*, nation: Nation, actor: User | None, **position_fields: Any) -> Preview:
+def preview_position(
+    *, nation: Nation, actor: User | None, token_nations: Collection[int] | None = None, **position_fields: Any
+) -> Preview:
     """Evaluate the rules for ``nation`` on an in-memory snapshot in which the draft position (the
     arguments ``position_declare`` takes, the source as a citation) is in force. Writes nothing.
     Both lists are scoped to what ``actor`` may see (derived data is visible only with every record
-    behind it)."""
-    ensure_can_write_nation(actor, nation.pk)
+    behind it). Only who may declare it may preview it (``token_nations``: see ``ensure_can_write_nation``)."""
+    ensure_can_write_nation(actor, nation.pk, token_nations=token_nations)
     unknown = set(position_fields) - PREVIEW_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown position fields: {', '.join(sorted(unknown))}.")
     citation: SourceCitation | None = position_fields.get("source")
     declared = position_fields.get("declared")
-    releasability = position_fields.get("releasability")
     draft = PositionRow(
         id=None,
         nation_id=nation.pk,
@@ -79,45 +90,191 @@ def preview_position(*, nation: Nation, actor: User | None, **position_fields: A
         pqc_stance=position_fields.get("pqc_stance", PqcStance.UNDECLARED),
         qkd_stance=position_fields.get("qkd_stance", QkdStance.UNDECLARED),
         hybrid_policy=position_fields.get("hybrid_policy", HybridPolicy.UNDECLARED),
-        releasability_id=releasability.pk if releasability is not None else None,
         cites_source=citation is not None,
         source_published_on=citation.published.value if citation is not None and citation.published else None,
         declared_on=declared.value if declared is not None else None,
+        **_stated(position_fields),
     )
-    subjects = Subjects(frozenset([nation.pk]))
-    snapshot = load_snapshot(timezone.localdate(), [nation.pk])
-    before = {d.key for d in evaluate(snapshot, subjects)}
-    after = evaluate(snapshot.with_position(draft), subjects)
-    after_keys = {d.key for d in after}
-    closed = Finding.objects.unresolved().filter(key__in=before - after_keys)
-    if actor is not None:
-        closed = closed.visible_to(actor)
-    opened = [d for d in after if d.key not in before and may_see_derived(actor, d.required_clearances)]
-    return Preview(opened=opened, closed=list(closed.order_by("key")))
+    return _gaps(nation=nation, actor=actor, in_force=lambda snapshot: snapshot.with_position(draft))
 
 
 def position_draft_changes(
-    *, user: User, nation: Nation, fields: dict[str, Any], source: SourceCitation | None
+    *,
+    user: User,
+    nation: Nation,
+    fields: dict[str, Any],
+    source: SourceCitation | None,
+    token_nations: Collection[int] | None = None,
 ) -> DraftChanges:
     """The draft's field differences from the position in force and the gaps it would open and close, as
     ``user`` may see them (``fields``: ``position_declare``'s keyword arguments but nation, actor, source).
     Writes nothing."""
-    gaps = preview_position(nation=nation, actor=user, source=source, **fields)
-    declared = fields.get("declared")
-    draft = Position(
-        nation=nation,
-        source=source.draft() if source is not None else None,
-        declared_on=declared.value if declared else None,
-        declared_precision=declared.precision if declared else DatePrecision.DAY,
-        **{k: v for k, v in fields.items() if k != "declared"},
+    gaps = preview_position(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
+    return _draft_changes(Position, user=user, nation=nation, fields=fields, source=source, gaps=gaps)
+
+
+#: A draft approval or milestone is not saved, so it has no id; the rules order rows by id, so it takes one
+#: no stored row has (ids start at 1), and the preview's evidence names it as unsaved (id None).
+DRAFT_ID = 0
+_DECLARED_FIELDS = {"scope", "releasability", "source", "declared", "note"}
+APPROVAL_PREVIEW_FIELDS = {"algorithm", "parameter_set", "status", "until", *_DECLARED_FIELDS}
+MILESTONE_PREVIEW_FIELDS = {"kind", "title", "target", "scope_text", *_DECLARED_FIELDS}
+
+
+def preview_approval(
+    *, nation: Nation, actor: User | None, token_nations: Collection[int] | None = None, **approval_fields: Any
+) -> Preview:
+    """``preview_position`` for a draft approval (the arguments ``approval_set`` takes): the rules evaluated
+    with it in force in place of the one of its identity (algorithm, parameter set, scope). Writes nothing."""
+    ensure_can_write_nation(actor, nation.pk, token_nations=token_nations)
+    _known(approval_fields, APPROVAL_PREVIEW_FIELDS, required=("algorithm", "status"))
+    algorithm, parameter_set = approval_fields["algorithm"], approval_fields.get("parameter_set")
+    if parameter_set is not None and parameter_set.algorithm_id != algorithm.pk:
+        raise InvalidInput(f"{parameter_set.name} is not a parameter set of {algorithm.name}.", field="parameter_set")
+    draft = ApprovalRow(
+        id=DRAFT_ID,
+        nation_id=nation.pk,
+        algorithm_id=algorithm.pk,
+        status=approval_fields["status"],
+        parameter_set_id=parameter_set.pk if parameter_set is not None else None,
+        scope=approval_fields.get("scope", Scope.ALL),
+        until=approval_fields.get("until"),
+        **_stated(approval_fields),
     )
-    current = (
-        Position.objects.seen_by(user)
-        .current()
-        .filter(nation=nation, scope=draft.scope)
-        .select_related("source", "releasability")
-        .first()
+
+    def in_force(snapshot: Snapshot) -> Snapshot:
+        identity = (draft.algorithm_id, draft.parameter_set_id, draft.scope)
+        kept = [
+            a
+            for a in snapshot.approvals.get(nation.pk, [])
+            if (a.algorithm_id, a.parameter_set_id, a.scope) != identity
+        ]
+        return dataclasses.replace(snapshot, approvals={**snapshot.approvals, nation.pk: [*kept, draft]})
+
+    return _gaps(nation=nation, actor=actor, in_force=in_force)
+
+
+def preview_milestone(
+    *, nation: Nation, actor: User | None, token_nations: Collection[int] | None = None, **milestone_fields: Any
+) -> Preview:
+    """``preview_position`` for a draft milestone (the arguments ``milestone_set`` takes): the rules evaluated
+    with it in force in place of the one of its identity (kind, scope, title). Writes nothing."""
+    ensure_can_write_nation(actor, nation.pk, token_nations=token_nations)
+    _known(milestone_fields, MILESTONE_PREVIEW_FIELDS, required=("kind", "title", "target"))
+    draft = MilestoneRow(
+        id=DRAFT_ID,
+        nation_id=nation.pk,
+        kind=milestone_fields["kind"],
+        target_on=milestone_fields["target"].value,
+        title=milestone_fields["title"],
+        scope=milestone_fields.get("scope", Scope.ALL),
+        **_stated(milestone_fields),
     )
+
+    def in_force(snapshot: Snapshot) -> Snapshot:
+        identity = (draft.kind, draft.scope, draft.title)
+        kept = [m for m in snapshot.milestones.get(nation.pk, []) if (m.kind, m.scope, m.title) != identity]
+        return dataclasses.replace(snapshot, milestones={**snapshot.milestones, nation.pk: [*kept, draft]})
+
+    return _gaps(nation=nation, actor=actor, in_force=in_force)
+
+
+def approval_draft_changes(
+    *,
+    user: User,
+    nation: Nation,
+    fields: dict[str, Any],
+    source: SourceCitation | None,
+    token_nations: Collection[int] | None = None,
+) -> DraftChanges:
+    """``position_draft_changes`` for a draft approval."""
+    gaps = preview_approval(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
+    return _draft_changes(Approval, user=user, nation=nation, fields=fields, source=source, gaps=gaps)
+
+
+def milestone_draft_changes(
+    *,
+    user: User,
+    nation: Nation,
+    fields: dict[str, Any],
+    source: SourceCitation | None,
+    token_nations: Collection[int] | None = None,
+) -> DraftChanges:
+    """``position_draft_changes`` for a draft milestone."""
+    gaps = preview_milestone(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
+    return _draft_changes(Milestone, user=user, nation=nation, fields=fields, source=source, gaps=gaps)
+
+
+def _known(fields: dict[str, Any], allowed: set[str], *, required: tuple[str, ...]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    missing = [name for name in required if fields.get(name) is None]
+    if missing:
+        raise InvalidInput(
+            "A draft names its identity.", errors={name: ["This field is required."] for name in missing}
+        )
+
+
+def _stated(fields: dict[str, Any]) -> dict[str, Any]:
+    """A draft row's releasability, and what its citation rests on and whether it was confirmed."""
+    releasability = fields.get("releasability")
+    citation: SourceCitation | None = fields.get("source")
+    stated: dict[str, Any] = {"releasability_id": releasability.pk if releasability is not None else None}
+    if citation is not None:
+        stated.update(source_basis=basis_of(citation.kind, citation.primary_url), source_verified=citation.verified)
+    return stated
+
+
+def _gaps(*, nation: Nation | None, actor: User | None, in_force: Callable[[Snapshot], Snapshot]) -> Preview:
+    """The gaps of ``nation`` (None: of every nation) today, and with a draft in force (``in_force`` gives
+    that copy of the snapshot): those it would open and the stored ones it would close, as ``actor`` may
+    see them."""
+    if nation is None:
+        subjects, snapshot = Subjects(), load_snapshot(timezone.localdate())
+    else:
+        subjects, snapshot = Subjects(frozenset([nation.pk])), load_snapshot(timezone.localdate(), [nation.pk])
+    before = {d.key for d in evaluate(snapshot, subjects)}
+    drafted = in_force(snapshot)
+    after = evaluate(drafted, subjects)
+    after_keys = {d.key for d in after}
+    closed = Finding.objects.unresolved().filter(key__in=before - after_keys)
+    if actor is not None:
+        closed = closed.visible_to(actor)
+    opened = [_unsaved(d) for d in after if d.key not in before and may_see_derived(actor, d.required_clearances)]
+    closed = closed.select_related("nation_a", "nation_b", "coalition", "protocol").order_by("key")
+    return Preview(opened=opened, closed=list(closed), snapshot=drafted)
+
+
+def _unsaved(draft: FindingDraft) -> FindingDraft:
+    """``draft`` with its evidence naming the unsaved draft record as such (id None, not ``DRAFT_ID``)."""
+    if not any(item.get("id") == DRAFT_ID for item in draft.evidence):
+        return draft
+    evidence = [{**item, "id": None} if item.get("id") == DRAFT_ID else item for item in draft.evidence]
+    return dataclasses.replace(draft, evidence=evidence)
+
+
+def _draft_changes(
+    model: type[Declared],
+    *,
+    user: User,
+    nation: Nation,
+    fields: dict[str, Any],
+    source: SourceCitation | None,
+    gaps: Preview,
+) -> DraftChanges:
+    """How the draft (``fields``, as its service takes them) differs from the declaration in force for its
+    identity as ``user`` may see it, with the gaps ``gaps`` found."""
+    values = {k: v for k, v in fields.items() if k not in ("declared", "target")}
+    for given, stored in (("declared", "declared"), ("target", "target")):
+        if given in fields:
+            day = fields[given]
+            values[f"{stored}_on"] = day.value if day else None
+            values[f"{stored}_precision"] = day.precision if day else DatePrecision.DAY
+    draft = model(nation=nation, source=source.draft() if source is not None else None, **values)
+    identity = {name: getattr(draft, name) for name in model.identity}
+    declarations: Any = model._default_manager
+    current = declarations.seen_by(user).current().filter(**identity).select_related("source", "releasability").first()
     return DraftChanges(current=current, changes=declaration_changes(current, draft), gaps=gaps)
 
 
@@ -205,27 +362,15 @@ def preview_work_item_status(
     )
     if recorded is not None or not in_force:
         return preview
-    subjects = Subjects()
-    snapshot = load_snapshot(today)
-    rows = [
-        dataclasses.replace(row, status=draft.status, lifecycle=draft.lifecycle) if row.id == work_item.pk else row
-        for row in snapshot.work_items
-    ]
-    drafted = dataclasses.replace(snapshot, work_items=rows)
-    before = {d.key for d in evaluate(snapshot, subjects)}
-    after = evaluate(drafted, subjects)
-    after_keys = {d.key for d in after}
-    dates = EvaluationDates(as_of=today)
-    preview.opened = sorted(
-        (
-            evaluated_finding(d, drafted, dates)
-            for d in after
-            if d.key not in before and may_see_derived(actor, d.required_clearances)
-        ),
-        key=lambda f: (-f.severity_rank, -f.score, f.key),
-    )
-    closed = Finding.objects.unresolved().filter(key__in=before - after_keys)
-    if actor is not None:
-        closed = closed.visible_to(actor)
-    preview.closed = list(closed.select_related("nation_a", "nation_b", "coalition", "protocol").order_by("key"))
+
+    def with_draft(snapshot: Snapshot) -> Snapshot:
+        rows = [
+            dataclasses.replace(row, status=draft.status, lifecycle=draft.lifecycle) if row.id == work_item.pk else row
+            for row in snapshot.work_items
+        ]
+        return dataclasses.replace(snapshot, work_items=rows)
+
+    gaps = _gaps(nation=None, actor=actor, in_force=with_draft)
+    preview.opened = sorted(gaps.opened_findings(), key=lambda f: (-f.severity_rank, -f.score, f.key))
+    preview.closed = gaps.closed
     return preview

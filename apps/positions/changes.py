@@ -63,5 +63,5 @@ def declaration_changes(before: Declared | None, after: Declared) -> list[FieldC
         old = _shown(before, name) if before is not None else ""
         new = _shown(after, name)
         if old != new:
-            changes.append(FieldChange(label=label, before=old, after=new))
+            changes.append(FieldChange(label=label, before=old, after=new, field=name))
     return changes

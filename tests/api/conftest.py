@@ -1,4 +1,4 @@
-"""API personas: the shared session users plus tokens (read-only, write for A, triage, expired, revoked),
+"""API personas: the shared session users plus tokens (read-only, write for A, triage, catalogue, expired, revoked),
 and one client per persona."""
 
 from __future__ import annotations
@@ -76,6 +76,12 @@ def triage_token(planner: User) -> IssuedToken:
 
 
 @pytest.fixture
+def catalogue_token(analyst: User) -> IssuedToken:
+    """A standards analyst's token for a standards feed: it reads and curates the catalogues."""
+    return _issue(analyst, [TokenScope.READ, TokenScope.CATALOGUE])
+
+
+@pytest.fixture
 def expired_token(system_a: User, nation_a: Nation) -> IssuedToken:
     issued = _issue(system_a, [TokenScope.READ, TokenScope.WRITE], [nation_a])
     ApiToken.objects.filter(pk=issued.token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -103,8 +109,10 @@ PERSONAS = (
     "officer_a",
     "planner",
     "analyst",
+    "administrator",
     "read_token",
     "write_token_a",
+    "catalogue_token",
     "expired_token",
     "revoked_token",
 )

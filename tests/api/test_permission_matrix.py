@@ -1,8 +1,9 @@
 """Every endpoint, every method, every persona: the exact status.
 
-Personas: anonymous; officer_a (a liaison officer of A, touching A and B); planner; analyst; a read-only
-token; a write token for A; an expired token; a revoked token. Tokens belong to ``system_a``, an external
-system of nation A."""
+Personas: anonymous; officer_a (a liaison officer of A, touching A and B); planner; analyst; an administrator
+(signed in: who alone writes nations, coalitions and memberships, which no token may); a read-only
+token; a write token for A; a catalogue token (a standards analyst's, for a standards feed); an expired token;
+a revoked token. Tokens belong to ``system_a``, an external system of nation A, but the catalogue token."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.api.etag import etag_for
-from apps.nations.models import Coalition, Nation
+from apps.nations.models import Coalition, Membership, Nation
 from tests.api.conftest import CITATION, PERSONAS
 from tests.api.scenario import World, build_world, hybrid_mechanism_body, waiver_expiry
 
@@ -75,33 +76,63 @@ CASES: dict[str, Case] = {
     "declare position for A": Case(
         "post",
         lambda w: "/api/v1/positions/",
-        only({"officer_a": 201, "write_token_a": 201}),
+        only({"officer_a": 201, "write_token_a": 201, "administrator": 201}),
         lambda w: {"nation": "AA", "scope": "government", "pqc_stance": "adopt_mandated", "source": source()},
     ),
     "declare position for B": Case(
         "post",
         lambda w: "/api/v1/positions/",
-        only({}),
+        only({"administrator": 201}),
         lambda w: {"nation": "BB", "scope": "government", "pqc_stance": "adopt_mandated", "source": source()},
     ),
     "supersede position of A": Case(
         "put",
         lambda w: f"/api/v1/positions/{w.position_a.pk}/",
-        only({"officer_a": 200, "write_token_a": 200}),
+        only({"officer_a": 200, "write_token_a": 200, "administrator": 200}),
         lambda w: {"pqc_stance": "adopt_mandated", "qkd_stance": "rejects", "declared": "2026-01", "source": source()},
         lambda w: etag_for(w.position_a),
     ),
     "supersede position of B": Case(
         "patch",
         lambda w: f"/api/v1/positions/{w.position_b.pk}/",
-        only({}),
+        only({"administrator": 200}),
         lambda w: {"pqc_stance": "adopt_mandated"},
         lambda w: etag_for(w.position_b),
+    ),
+    "preview position for A": Case(
+        "post",
+        lambda w: "/api/v1/positions/preview/",
+        only({"officer_a": 200, "write_token_a": 200, "administrator": 200}),
+        lambda w: {"nation": "AA", "qkd_stance": "deploying", "source": source()},
+    ),
+    "preview position for B": Case(
+        "post",
+        lambda w: "/api/v1/positions/preview/",
+        only({"administrator": 200}),
+        lambda w: {"nation": "BB", "qkd_stance": "deploying"},
+    ),
+    "preview approval for A": Case(
+        "post",
+        lambda w: "/api/v1/approvals/preview/",
+        only({"officer_a": 200, "write_token_a": 200, "administrator": 200}),
+        lambda w: {"nation": "AA", "algorithm": "ML-KEM", "status": "approved"},
+    ),
+    "preview milestone for A": Case(
+        "post",
+        lambda w: "/api/v1/milestones/preview/",
+        only({"officer_a": 200, "write_token_a": 200, "administrator": 200}),
+        lambda w: {"nation": "AA", "kind": "complete", "title": "Done", "target": "2035"},
+    ),
+    "preview milestone for B": Case(
+        "post",
+        lambda w: "/api/v1/milestones/preview/",
+        only({"administrator": 200}),
+        lambda w: {"nation": "BB", "kind": "complete", "title": "Done", "target": "2035"},
     ),
     "approve for A": Case(
         "post",
         lambda w: "/api/v1/approvals/",
-        only({"officer_a": 201, "write_token_a": 201}),
+        only({"officer_a": 201, "write_token_a": 201, "administrator": 201}),
         lambda w: {
             "nation": "AA",
             "algorithm": "ML-KEM",
@@ -113,111 +144,156 @@ CASES: dict[str, Case] = {
     "approve for B": Case(
         "post",
         lambda w: "/api/v1/approvals/",
-        only({}),
+        only({"administrator": 422}),
         lambda w: {"nation": "BB", "algorithm": "ML-KEM", "status": "approved"},
     ),
     "milestone for B": Case(
         "post",
         lambda w: "/api/v1/milestones/",
-        only({}),
+        only({"administrator": 422}),
         lambda w: {"nation": "BB", "kind": "complete", "title": "Done", "target": "2035"},
     ),
     "move milestone of A": Case(
         "patch",
         lambda w: f"/api/v1/milestones/{w.milestone_a.pk}/",
-        only({"officer_a": 200, "write_token_a": 200}),
+        only({"officer_a": 200, "write_token_a": 200, "administrator": 200}),
         lambda w: {"target": "2031-06", "source": source()},
         lambda w: etag_for(w.milestone_a),
     ),
     "withdraw milestone of A": Case(
         "post",
         lambda w: f"/api/v1/milestones/{w.milestone_a.pk}/withdraw/",
-        only({"officer_a": 200, "write_token_a": 200}),
+        only({"officer_a": 200, "write_token_a": 200, "administrator": 200}),
         lambda w: {"reason": "The plan was replaced."},
         lambda w: etag_for(w.milestone_a),
     ),
     "withdraw milestone of B": Case(
         "post",
         lambda w: f"/api/v1/milestones/{w.milestone_b.pk}/withdraw/",
-        only({}),
+        only({"administrator": 200}),
         lambda w: {"reason": "The plan was replaced."},
         lambda w: etag_for(w.milestone_b),
     ),
     "add algorithm": Case(
         "post",
         lambda w: "/api/v1/algorithms/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201, "administrator": 201}),
         lambda w: {"name": "HQC", "kind": "kem", "security_categories": [1, 3, 5]},
     ),
     "edit algorithm": Case(
         "patch",
         lambda w: f"/api/v1/algorithms/{w.algorithm.pk}/",
-        only({"analyst": 200}),
+        only({"analyst": 200, "catalogue_token": 200, "administrator": 200}),
         lambda w: {"standard": "FIPS 203"},
         lambda w: etag_for(w.algorithm),
     ),
     "add parameter set": Case(
         "post",
         lambda w: "/api/v1/parameter-sets/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201, "administrator": 201}),
         lambda w: {"algorithm": "ML-KEM", "name": "ML-KEM-1024", "security_category": 5},
     ),
     "add standards body": Case(
-        "post", lambda w: "/api/v1/standards-bodies/", only({"analyst": 201}), lambda w: {"code": "ETSI"}
+        "post",
+        lambda w: "/api/v1/standards-bodies/",
+        only({"analyst": 201, "catalogue_token": 201, "administrator": 201}),
+        lambda w: {"code": "ETSI"},
     ),
-    "add protocol": Case("post", lambda w: "/api/v1/protocols/", only({"analyst": 201}), lambda w: {"code": "SSH"}),
+    "add protocol": Case(
+        "post",
+        lambda w: "/api/v1/protocols/",
+        only({"analyst": 201, "catalogue_token": 201, "administrator": 201}),
+        lambda w: {"code": "SSH"},
+    ),
     "add work item": Case(
         "post",
         lambda w: "/api/v1/work-items/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201, "administrator": 201}),
         lambda w: {"body": "IETF", "identifier": "draft-x", "title": "X", "protocol": "TLS", "algorithms": ["ML-KEM"]},
     ),
     "edit work item": Case(
         "put",
         lambda w: f"/api/v1/work-items/{w.work_item.pk}/",
-        only({"analyst": 200}),
+        only({"analyst": 200, "catalogue_token": 200, "administrator": 200}),
         lambda w: {"title": "ML-KEM in TLS", "protocol": "TLS", "expected_completion": "2026"},
         lambda w: etag_for(w.work_item),
     ),
     "record work item status": Case(
         "post",
         lambda w: f"/api/v1/work-items/{w.work_item.pk}/statuses/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201, "administrator": 201}),
         lambda w: {"status": "rfc", "on": "2026-03"},
     ),
     "add mechanism": Case(
         "post",
         lambda w: "/api/v1/mechanisms/",
-        only({"analyst": 201}),
+        only({"analyst": 201, "catalogue_token": 201, "administrator": 201}),
         hybrid_mechanism_body,
     ),
     "edit mechanism": Case(
         "patch",
         lambda w: f"/api/v1/mechanisms/{w.mechanism.pk}/",
-        only({"analyst": 200}),
+        only({"analyst": 200, "catalogue_token": 200, "administrator": 200}),
         lambda w: {"code_point": "0x0201"},
         lambda w: etag_for(w.mechanism),
+    ),
+    "add nation": Case(
+        "post", lambda w: "/api/v1/nations/", only({"administrator": 201}), lambda w: {"code": "DE", "name": "Germany"}
+    ),
+    "rename nation": Case(
+        "patch",
+        lambda w: "/api/v1/nations/AA/",
+        only({"administrator": 200}),
+        lambda w: {"name": "Avalonia"},
+        lambda w: etag_for(Nation.objects.get(code="AA")),
+    ),
+    "add coalition": Case(
+        "post",
+        lambda w: "/api/v1/coalitions/",
+        only({"administrator": 201}),
+        lambda w: {"code": "AUKUS", "name": "AUKUS", "kind": "security"},
+    ),
+    "edit coalition": Case(
+        "patch",
+        lambda w: "/api/v1/coalitions/ALLY/",
+        only({"administrator": 200}),
+        lambda w: {"is_defence": False},
+        lambda w: etag_for(Coalition.objects.get(code="ALLY")),
+    ),
+    "add membership": Case(
+        "post",
+        lambda w: "/api/v1/memberships/",
+        only({"administrator": 201}),
+        lambda w: {"coalition": "ALLY", "nation": "CC", "reason": "C joined"},
+    ),
+    "change membership": Case(
+        "put",
+        lambda w: f"/api/v1/memberships/{Membership.objects.get(nation__code='AA').pk}/",
+        only({"administrator": 200}),
+        lambda w: {"joined": "1949", "reason": "A joined in 1949"},
+        lambda w: etag_for(Membership.objects.get(nation__code="AA")),
     ),
     "acknowledge finding": Case(
         "post",
         lambda w: f"/api/v1/findings/{w.finding.pk}/acknowledge/",
-        only({"planner": 200}),
+        only({"planner": 200, "administrator": 200}),
         lambda w: {"reason": "Tracked in the joint plan."},
         lambda w: etag_for(w.finding),
     ),
     "waive finding": Case(
         "post",
         lambda w: f"/api/v1/findings/{w.finding.pk}/waive/",
-        only({"planner": 200}),
+        only({"planner": 200, "administrator": 200}),
         lambda w: {"reason": "Bilateral exception.", "expires_on": waiver_expiry()},
         lambda w: etag_for(w.finding),
     ),
-    "recompute now": Case("post", lambda w: "/api/v1/gap-runs/", only({"planner": 202})),
+    "recompute now": Case("post", lambda w: "/api/v1/gap-runs/", only({"planner": 202, "administrator": 202})),
 }
 
 
 @pytest.fixture
-def world(nation_a: Nation, nation_b: Nation, ally: Coalition) -> World:
+def world(nation_a: Nation, nation_b: Nation, nation_c: Nation, ally: Coalition) -> World:
+    """The scenario world, and C (outside ALLY) for a membership to add."""
     return build_world(nation_a, nation_b, ally)
 
 

@@ -1,10 +1,22 @@
-"""Nations, coalitions and memberships (read-only through the API)."""
+"""Nations, coalitions and memberships: what anyone signed in reads, and what administrators write."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from apps.nations.models import Coalition, Membership, Nation
+from apps.api.serializers.base import CodeField, ExactRegexValidator, PartialDateField, StrictInput
+from apps.nations.models import Coalition, CoalitionKind, Membership, Nation, NationKind
+
+#: Text that says something: no blank, no spaces around it, no NUL (matched whole, as the schema reads it).
+SAID = r"^[^\s\u0000]([^\u0000]*[^\s\u0000])?$"
+
+
+def _said(max_length: int, **kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length, trim_whitespace=False, validators=[ExactRegexValidator(SAID)], **kwargs
+    )
 
 
 class NationOutput(serializers.ModelSerializer):
@@ -29,6 +41,7 @@ class CoalitionOutput(serializers.ModelSerializer):
 
 
 class MembershipOutput(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
     coalition = serializers.CharField(source="coalition.code", read_only=True)
     nation = serializers.CharField(source="nation.code", read_only=True)
     joined = serializers.SerializerMethodField(help_text="The join date at its precision (YYYY, YYYY-MM, …).")
@@ -36,7 +49,7 @@ class MembershipOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ("coalition", "nation", "joined", "left")
+        fields = ("id", "coalition", "nation", "joined", "left")
         read_only_fields = fields
 
     def get_joined(self, obj: Membership) -> str | None:
@@ -44,3 +57,40 @@ class MembershipOutput(serializers.ModelSerializer):
 
     def get_left(self, obj: Membership) -> str | None:
         return str(obj.left) if obj.left else None
+
+
+class NationUpdateInput(StrictInput):
+    name = _said(120)
+    kind = serializers.ChoiceField(
+        choices=NationKind.choices, default=NationKind.STATE, help_text="A state's code is its ISO 3166-1 alpha-2."
+    )
+
+
+class NationCreateInput(NationUpdateInput):
+    code = serializers.CharField(
+        max_length=8, trim_whitespace=False, validators=[ExactRegexValidator(r"^[A-Z][A-Z0-9]{1,7}$")]
+    )
+
+
+class CoalitionUpdateInput(StrictInput):
+    name = _said(120)
+    kind = serializers.ChoiceField(choices=CoalitionKind.choices)
+    is_defence = serializers.BooleanField(default=False)
+    note = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+
+class CoalitionCreateInput(CoalitionUpdateInput):
+    code = serializers.CharField(
+        max_length=16, trim_whitespace=False, validators=[ExactRegexValidator(r"^[A-Z0-9][A-Z0-9-]{0,15}$")]
+    )
+
+
+class MembershipUpdateInput(StrictInput):
+    joined = PartialDateField(allow_null=True, default=None, help_text="Since when, where known.")
+    left = PartialDateField(allow_null=True, default=None, help_text="Its last day as a member, if it ended.")
+    reason = _said(300, help_text="Why the membership (and so every member's clearance) changes: kept in the audit.")
+
+
+class MembershipCreateInput(MembershipUpdateInput):
+    coalition = CodeField(queryset=Coalition.objects.all())
+    nation = CodeField(queryset=Nation.objects.all())

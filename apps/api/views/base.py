@@ -70,9 +70,11 @@ class ApiViewSet(GenericViewSet):
     #: Editable records answer with an ETag (and document it).
     etag_enabled = False
     #: The token scope a write needs; an action may say ``triage``.
-    write_scope = "write"
+    write_scope: str | None = "write"
     #: Set on POST actions that change a record and so need If-Match, like PUT and PATCH.
     if_match_required = False
+    #: Set on POST actions that only compute an answer (a draft's preview): no Idempotency-Key, no conflict.
+    writes_nothing = False
 
     @property
     def actor(self) -> User:

@@ -1,4 +1,5 @@
-"""The global catalogues. Anyone signed in reads them; standards analysts write them (the services say so).
+"""The global catalogues. Anyone signed in reads them; standards analysts write them (the services say so),
+and a token writes them only with the ``catalogue`` scope (never with ``write``, which is for national data).
 POST creates (409 if the name is taken: update it with PUT instead); PUT/PATCH need If-Match."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.accounts.models import TokenScope
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.algorithms.services import algorithm_upsert, parameter_set_upsert
 from apps.api import filters
@@ -52,6 +54,7 @@ class CatalogueViewSet(mixins.ListModelMixin, RetrieveMixin, ApiViewSet):
     key: ClassVar[tuple[str, ...]]
     pagination_class = Pages
     etag_enabled = True
+    write_scope = TokenScope.CATALOGUE
 
     def upsert(self, key: dict[str, Any], values: dict[str, Any], record: Any = None) -> models.Model:
         raise NotImplementedError
@@ -126,6 +129,7 @@ class CodeNameViewSet(mixins.ListModelMixin, RetrieveMixin, ApiViewSet):
     lookup_value_regex = r"[\s\S]+"  # codes such as ISO/IEC contain a slash; any other text is a 404
     pagination_class = Pages
     ordering_fields = ("code",)
+    write_scope = TokenScope.CATALOGUE
 
     def create_record(self, code: str, name: str) -> models.Model:
         raise NotImplementedError

@@ -23,8 +23,15 @@ from apps.api.idempotency import idempotent_create
 from apps.api.pagination import Cursors, Pages
 from apps.api.permissions import token_write_nations
 from apps.api.serializers import positions as s
+from apps.api.serializers import previews
 from apps.api.serializers.gaps import AsOfInput
 from apps.api.views.base import ApiViewSet, RetrieveMixin
+from apps.gaps.preview import (
+    DraftChanges,
+    approval_draft_changes,
+    milestone_draft_changes,
+    position_draft_changes,
+)
 from apps.positions.models import Approval, Declared, Milestone, Position
 from apps.positions.services import (
     approval_set,
@@ -54,6 +61,9 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
 
     #: The model's declaring service (``position_declare``, ``approval_set``, ``milestone_set``).
     service: ClassVar[Callable[..., Declared]]
+    #: Its preview (``position_draft_changes``, …) and the preview's answer.
+    previewer: ClassVar[Callable[..., DraftChanges]]
+    preview_output: ClassVar[type[serializers.Serializer]]
     ordering_fields: ClassVar[tuple[str, ...]] = ("declared_on", "recorded_at", "id")
 
     def declare(self, values: dict[str, Any], *, token_nations: frozenset[int] | None) -> Declared:
@@ -76,6 +86,18 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.history_output(page, many=True).data)
+
+    @action(detail=False, methods=["post"], writes_nothing=True)
+    def preview(self, request: Request) -> Response:
+        """What declaring this body (as POST takes it) would change, writing nothing: the fields it changes
+        from the record in force, the gaps it would open and the findings it would resolve, as the caller
+        may see them. Only who may declare it may preview it."""
+        data = self.validated(self.create_input)
+        nation, source = data.pop("nation"), data.pop("source")
+        result = type(self).previewer(
+            user=self.actor, nation=nation, fields=data, source=source, token_nations=token_write_nations(request)
+        )
+        return Response(self.preview_output(result, context=self.get_serializer_context()).data)
 
     def create(self, request: Request) -> Response:
         data = self.validated(self.create_input)
@@ -127,15 +149,17 @@ def _declared(
     history: type[serializers.Serializer],
     create: type[serializers.Serializer],
     update: type[serializers.Serializer],
+    preview: type[serializers.Serializer],
 ) -> Callable[[type[V]], type[V]]:
     """A declaration view's serializers, set once for the view and its schema."""
 
     def decorate(view: type[V]) -> type[V]:
-        view.serializer_class, view.history_output, view.create_input, view.update_input = (
+        view.serializer_class, view.history_output, view.create_input, view.update_input, view.preview_output = (
             output,
             history,
             create,
             update,
+            preview,
         )
         schema: Any = extend_schema_view(
             list=extend_schema(parameters=[AS_OF]),
@@ -143,32 +167,54 @@ def _declared(
             create=extend_schema(request=create, responses={201: output}),
             update=extend_schema(request=update, responses=output),
             partial_update=extend_schema(request=update, responses=output),
+            preview=extend_schema(request=create, responses=preview),
         )
         return schema(view)  # type: ignore[no-any-return]
 
     return decorate
 
 
-@_declared(s.PositionOutput, s.PositionHistoryOutput, s.PositionCreateInput, s.PositionUpdateInput)
+@_declared(
+    s.PositionOutput,
+    s.PositionHistoryOutput,
+    s.PositionCreateInput,
+    s.PositionUpdateInput,
+    previews.PositionPreviewOutput,
+)
 class PositionViewSet(DeclaredViewSet):
     model = Position
     filterset_class = filters.PositionFilter
     service = staticmethod(position_declare)
+    previewer = staticmethod(position_draft_changes)
 
 
 @_withdraw_schema(s.ApprovalOutput)
-@_declared(s.ApprovalOutput, s.ApprovalHistoryOutput, s.ApprovalCreateInput, s.ApprovalUpdateInput)
+@_declared(
+    s.ApprovalOutput,
+    s.ApprovalHistoryOutput,
+    s.ApprovalCreateInput,
+    s.ApprovalUpdateInput,
+    previews.ApprovalPreviewOutput,
+)
 class ApprovalViewSet(WithdrawMixin, DeclaredViewSet):
     model = Approval
     filterset_class = filters.ApprovalFilter
     related = ("nation", "releasability", "source", "algorithm", "parameter_set")
     service = staticmethod(approval_set)
+    previewer = staticmethod(approval_draft_changes)
 
 
 @_withdraw_schema(s.MilestoneOutput)
-@_declared(s.MilestoneOutput, s.MilestoneHistoryOutput, s.MilestoneCreateInput, s.MilestoneUpdateInput)
+@_declared(
+    s.MilestoneOutput,
+    s.MilestoneHistoryOutput,
+    s.MilestoneCreateInput,
+    s.MilestoneUpdateInput,
+    previews.MilestonePreviewOutput,
+)
 class MilestoneViewSet(WithdrawMixin, DeclaredViewSet):
     model = Milestone
     filterset_class = filters.MilestoneFilter
     ordering_fields = ("target_on", "declared_on", "recorded_at", "id")
     service = staticmethod(milestone_set)
+    previewer = staticmethod(milestone_draft_changes)

@@ -20,7 +20,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("user", help="username the token acts as (normally a 'system' user)")
         parser.add_argument("--name", required=True, help="the system that will use the token")
-        parser.add_argument("--scope", action="append", choices=TokenScope.values, required=True, dest="scopes")
+        parser.add_argument(
+            "--scope",
+            action="append",
+            choices=TokenScope.values,
+            required=True,
+            dest="scopes",
+            help="read; write (national data, with --write-nation); triage; catalogue (for a standards analyst, "
+            "or a standards feed's account with that role)",
+        )
         parser.add_argument("--write-nation", action="append", default=[], dest="nations", help="nation code")
         parser.add_argument("--days", type=int, default=90, help="days until the token expires (default 90)")
         parser.add_argument("--by", default=None, help="administrator issuing it (username), for the audit trail")
