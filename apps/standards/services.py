@@ -90,13 +90,14 @@ def work_item_status_record(
     on: PartialDate | None = None,
 ) -> WorkItemStatus:
     """Record that ``work_item`` reached ``status`` (on ``on``). Statuses accumulate as history; the same
-    status on the same date recorded again is a no-op."""
+    status on the same date recorded again is a no-op. A user or a token must cite a source that says who
+    and when (``source_cited``); the loader cites its rows."""
     ensure_can_curate_catalogue(actor)
     day = on.value if on else None
     existing = WorkItemStatus.objects.filter(work_item=work_item, status=status, status_on=day).first()
     if existing is not None:
         return existing
-    stored = source_cited(source)
+    stored = source_cited(source, by_person=actor is not None)  # a person cites who said it and when
     attribute(actor=actor, source=stored, reason=f"status of {work_item.identifier}")
     record = WorkItemStatus(
         work_item=work_item,

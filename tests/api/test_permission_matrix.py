@@ -222,7 +222,7 @@ CASES: dict[str, Case] = {
         "post",
         lambda w: f"/api/v1/work-items/{w.work_item.pk}/statuses/",
         only({"analyst": 201, "catalogue_token": 201, "administrator": 201}),
-        lambda w: {"status": "rfc", "on": "2026-03"},
+        lambda w: {"status": "rfc", "on": "2026-03", "source": CITATION},
     ),
     "add mechanism": Case(
         "post",

@@ -10,11 +10,12 @@ import pytest
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind
-from apps.nations.models import Nation
+from apps.nations.models import Coalition, Nation
 from apps.positions.models import Approval, Milestone, Position
 from apps.sources.models import Source
+from apps.standards.models import WorkItemStatus
 from tests.api.conftest import CITATION, IssuedToken, client_for
-from tests.api.scenario import make_finding
+from tests.api.scenario import build_world, make_finding
 
 BODIES: dict[str, tuple[str, type, dict[str, Any]]] = {
     "position": ("/api/v1/positions/", Position, {"nation": "AA", "pqc_stance": "adopt_mandated"}),
@@ -154,3 +155,19 @@ def test_each_finding_shows_what_it_rests_on_in_the_list_and_the_detail(
     detail = client.get(f"/api/v1/findings/{finding.pk}/").json()
     assert (row["rests_on"], row["unconfirmed"]) == ("speech", True)
     assert (detail["rests_on"], detail["unconfirmed"]) == ("speech", True)
+
+
+@pytest.mark.parametrize("caller", ["analyst", "catalogue_token"])
+@pytest.mark.parametrize("citation", list(REFUSED))
+def test_a_work_item_status_a_person_records_cites_its_source_too(
+    request: pytest.FixtureRequest, nation_a: Nation, nation_b: Nation, ally: Coalition, caller: str, citation: str
+) -> None:
+    world = build_world(nation_a, nation_b, ally)
+    statuses, sources = WorkItemStatus.objects.count(), Source.objects.count()
+    url = f"/api/v1/work-items/{world.work_item.pk}/statuses/"
+    body = {"status": "rfc", "on": "2026-03", "source": REFUSED[citation]}
+    _refused(client_for(request.getfixturevalue(caller)).post(url, body, format="json"))
+    assert WorkItemStatus.objects.count() == statuses
+    assert Source.objects.count() == sources
+    sourced = client_for(request.getfixturevalue(caller)).post(url, {**body, "source": CITATION}, format="json")
+    assert sourced.status_code == 201, sourced.content

@@ -35,7 +35,9 @@ def test_a_catalogue_token_curates_the_catalogues(catalogue_token: IssuedToken, 
     created = client.post("/api/v1/algorithms/", {"name": "HQC", "kind": "kem"}, format="json")
     assert created.status_code == 201, created.content
     status = client.post(
-        f"/api/v1/work-items/{world.work_item.pk}/statuses/", {"status": "rfc", "on": "2026-03"}, format="json"
+        f"/api/v1/work-items/{world.work_item.pk}/statuses/",
+        {"status": "rfc", "on": "2026-03", "source": CITATION},
+        format="json",
     )
     assert status.status_code == 201, status.content
     edited = client.patch(
