@@ -20,9 +20,12 @@ from apps.core.exceptions import DomainError
 
 @admin.register(User)
 class PqctrackUserAdmin(UserAdmin):
-    list_display = ("username", "role", "nation", "is_active", "last_login")
-    list_filter = ("role", "is_active")
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("pqctrack", {"fields": ("role", "nation", "liaison_for")}))
+    list_display = ("username", "role", "nation", "standards_feed", "is_active", "last_login")
+    list_filter = ("role", "standards_feed", "is_active")
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("pqctrack", {"fields": ("role", "nation", "liaison_for", "standards_feed")}),
+    )
     filter_horizontal = ("liaison_for", "groups", "user_permissions")
 
     # The admin runs each change in one transaction; attributing it there names the administrator on every

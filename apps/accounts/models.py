@@ -28,9 +28,21 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PLANNER)
     nation = models.ForeignKey("nations.Nation", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     liaison_for = models.ManyToManyField("nations.Nation", blank=True, related_name="liaison_officers")
+    standards_feed = models.BooleanField(
+        default=False,
+        help_text="An external system that feeds standards work: it may curate the algorithm and standards "
+        "catalogues (through a token with the catalogue scope).",
+    )
 
     class Meta:
-        constraints = [choices_check("role", Role, "user_role_valid")]
+        constraints = [
+            choices_check("role", Role, "user_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(standards_feed=False) | models.Q(role=Role.SYSTEM),
+                name="user_standards_feed_is_a_system",
+                violation_error_message="Only an external system can be a standards feed.",
+            ),
+        ]
 
     @property
     def sees_everything(self) -> bool:

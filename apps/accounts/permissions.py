@@ -25,16 +25,21 @@ def _writes_for(actor: User, nation_id: int) -> bool:
 
 
 def may_curate_catalogue(actor: User | None) -> bool:
-    """Algorithms and standards work are global catalogues, curated by standards analysts (a standards
-    feed runs as an account with that role). ``actor=None`` is the loader."""
-    return actor is None or actor.sees_everything or actor.role == Role.STANDARDS_ANALYST
+    """Algorithms and standards work are global catalogues, curated by standards analysts and by external
+    systems an administrator registered as standards feeds. ``actor=None`` is the loader."""
+    if actor is None or actor.sees_everything or actor.role == Role.STANDARDS_ANALYST:
+        return True
+    return actor.role == Role.SYSTEM and actor.standards_feed
 
 
 def ensure_can_curate_catalogue(actor: User | None) -> None:
     """See ``may_curate_catalogue``; checked on every write, so it is the actor's role now that counts."""
     if may_curate_catalogue(actor):
         return
-    raise NotPermitted("Only standards analysts may change the algorithm and standards catalogues.")
+    raise NotPermitted(
+        "Only standards analysts (and external systems registered as standards feeds) may change the algorithm "
+        "and standards catalogues."
+    )
 
 
 def ensure_can_administer_clearance(actor: User | None) -> None:

@@ -57,7 +57,7 @@ def token_issue(
     if TokenScope.CATALOGUE in scopes and not may_curate_catalogue(user):
         errors["scopes"] = [
             f"{user.username} may not curate the catalogues: a catalogue token is for a standards analyst"
-            " (or a standards feed's account with that role)."
+            " or an external system registered as a standards feed."
         ]
     if TokenScope.WRITE in scopes and not nations:
         errors["write_nations"] = ["A write token names the nations it may write for."]

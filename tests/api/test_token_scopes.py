@@ -5,11 +5,13 @@ owner's role as it is now; a token's last use is a change its owner made."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -132,3 +134,37 @@ def test_a_tokens_use_is_attributed_inside_a_write_too(
     )
     assert stamp.actor_id == declared.actor_id == system_a.pk
     assert declared.reason == "position declared for AA"
+
+
+def test_an_external_system_registered_as_a_standards_feed_curates_with_a_catalogue_token(
+    system_a: User, world: World
+) -> None:
+    system_a.standards_feed = True
+    system_a.save()
+    feed = IssuedToken(
+        *token_issue(
+            user=system_a,
+            name="standards feed",
+            scopes=[TokenScope.READ, TokenScope.CATALOGUE],
+            expires_at=timezone.now() + timedelta(days=1),
+            actor=None,
+        )
+    )
+    client = client_for(feed)
+    url = f"/api/v1/work-items/{world.work_item.pk}/statuses/"
+    recorded = client.post(url, {"status": "rfc", "on": "2026-03", "source": CITATION}, format="json")
+    assert recorded.status_code == 201, recorded.content
+    User.objects.filter(pk=system_a.pk).update(standards_feed=False)  # the administrator takes it back
+    refused = client.post(url, {"status": "rfc", "on": "2026-04", "source": CITATION}, format="json")
+    assert refused.status_code == 403
+    assert list(WorkItemStatus.objects.filter(work_item=world.work_item, status="rfc").values_list("status_on")) == [
+        (date(2026, 3, 1),)
+    ]
+
+
+def test_only_an_external_system_can_be_a_standards_feed(planner: User) -> None:
+    planner.standards_feed = True
+    with pytest.raises(ValidationError, match="Only an external system can be a standards feed"):
+        planner.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        planner.save()

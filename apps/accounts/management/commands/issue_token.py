@@ -27,7 +27,7 @@ class Command(BaseCommand):
             required=True,
             dest="scopes",
             help="read; write (national data, with --write-nation); triage; catalogue (for a standards analyst, "
-            "or a standards feed's account with that role)",
+            "or an external system registered as a standards feed)",
         )
         parser.add_argument("--write-nation", action="append", default=[], dest="nations", help="nation code")
         parser.add_argument("--days", type=int, default=90, help="days until the token expires (default 90)")
