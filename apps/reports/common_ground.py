@@ -168,8 +168,14 @@ class _Judge:
         self.on: tuple[date, Snapshot] | None = None
 
     def all_accept(self, members: list[int], m: MechanismRow, day: date) -> bool:
-        refusing = [n for n in members if self._holds(n, m, day) is False]
-        return not refusing and all(self._accepts(n, m, day) for n in members)
+        unjudged = []
+        for n in members:
+            held = self.held.get((n, m.id))
+            if held is None or day >= held[1]:
+                unjudged.append(n)
+            elif not held[0]:
+                return False  # a refusal still holding settles the day
+        return all(self._accepts(n, m, day) for n in unjudged)
 
     def _holds(self, n: int, m: MechanismRow, day: date) -> bool | None:
         held = self.held.get((n, m.id))

@@ -158,3 +158,45 @@ def test_only_administrators_change_nations_and_coalitions(persona: str, request
     with pytest.raises(NotPermitted, match="Only administrators"):
         coalition_upsert(code="AUKUS", name="AUKUS", kind="security", is_defence=False, actor=actor)
     assert not Nation.objects.filter(code="DE").exists() and not Coalition.objects.filter(code="AUKUS").exists()
+
+
+def test_a_put_names_every_field_rather_than_resetting_one(admin_client: APIClient) -> None:
+    """PUT replaces the record, so a field left out is an error, never its default: a body left without its
+    kind is not silently made a state, nor a defence alliance's flag or note cleared. PATCH changes some."""
+    body = admin_client.post("/api/v1/nations/", {"code": "XB", "name": "Body", "kind": "body"}, format="json")
+    response = admin_client.put("/api/v1/nations/XB/", {"name": "Renamed"}, format="json", HTTP_IF_MATCH=body["ETag"])
+    assert response.status_code == 400 and "kind" in response.json()["errors"], response.content
+    assert Nation.objects.get(code="XB").kind == "body" and Nation.objects.get(code="XB").name == "Body"
+    alliance = {"code": "AUKUS", "name": "AUKUS", "kind": "security", "is_defence": True, "note": "trilateral"}
+    created = admin_client.post("/api/v1/coalitions/", alliance, format="json")
+    partial = {"name": "AUKUS pact", "kind": "security"}
+    response = admin_client.put("/api/v1/coalitions/AUKUS/", partial, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert response.status_code == 400 and {"is_defence", "note"} <= set(response.json()["errors"]), response.content
+    assert Coalition.objects.filter(code="AUKUS", is_defence=True, note="trilateral", name="AUKUS").exists()
+    whole = {**partial, "is_defence": True, "note": "trilateral"}
+    response = admin_client.put("/api/v1/coalitions/AUKUS/", whole, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert response.status_code == 200 and response.json()["name"] == "AUKUS pact"
+
+
+@pytest.mark.parametrize("persona", ["analyst", "officer_a", "planner"])
+def test_who_may_not_write_learns_nothing_from_the_status(
+    persona: str, request: pytest.FixtureRequest, nation_a: Nation, ally: Coalition
+) -> None:
+    """Permission first (issue 9): a refused caller gets 403 whether the record exists or not, with or
+    without If-Match, stale or fresh, with a good body or a bad one; never 404, 428, 412 or 400, which
+    would tell it about the record."""
+    client = client_for(request.getfixturevalue(persona))
+    membership = Membership.objects.filter(coalition=ally).first()
+    assert membership is not None
+    for path, body in (
+        ("/api/v1/nations/AA/", {"name": "Avalon", "kind": "state"}),
+        ("/api/v1/nations/ZZ/", {"name": "Nowhere", "kind": "state"}),
+        ("/api/v1/nations/AA/", {"name": ""}),  # a bad body too: 403, not its 400
+        ("/api/v1/coalitions/ALLY/", {"name": "Ally", "kind": "security", "is_defence": False, "note": ""}),
+        ("/api/v1/coalitions/NONE/", {"name": "None", "kind": "security", "is_defence": False, "note": ""}),
+        (f"/api/v1/memberships/{membership.pk}/", {"left": "2030", "reason": "r"}),
+        ("/api/v1/memberships/999999/", {"left": "2030", "reason": "r"}),
+    ):
+        for headers in ({}, {"HTTP_IF_MATCH": '"stale"'}, {"HTTP_IF_MATCH": "*"}):
+            response = client.put(path, body, format="json", **headers)
+            assert response.status_code == 403, (path, headers, response.status_code)

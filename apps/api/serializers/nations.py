@@ -59,14 +59,18 @@ class MembershipOutput(serializers.ModelSerializer):
         return str(obj.left) if obj.left else None
 
 
+#: PUT replaces a record, so it names every field (one left out is an error, never silently its default);
+#: PATCH changes some; POST takes the defaults.
+KIND_HELP = "A state's code is its ISO 3166-1 alpha-2."
+
+
 class NationUpdateInput(StrictInput):
     name = _said(120)
-    kind = serializers.ChoiceField(
-        choices=NationKind.choices, default=NationKind.STATE, help_text="A state's code is its ISO 3166-1 alpha-2."
-    )
+    kind = serializers.ChoiceField(choices=NationKind.choices, help_text=KIND_HELP)
 
 
 class NationCreateInput(NationUpdateInput):
+    kind = serializers.ChoiceField(choices=NationKind.choices, default=NationKind.STATE, help_text=KIND_HELP)
     code = serializers.CharField(
         max_length=8, trim_whitespace=False, validators=[ExactRegexValidator(r"^[A-Z][A-Z0-9]{1,7}$")]
     )
@@ -75,11 +79,13 @@ class NationCreateInput(NationUpdateInput):
 class CoalitionUpdateInput(StrictInput):
     name = _said(120)
     kind = serializers.ChoiceField(choices=CoalitionKind.choices)
-    is_defence = serializers.BooleanField(default=False)
-    note = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    is_defence = serializers.BooleanField()
+    note = serializers.CharField(max_length=5000, allow_blank=True)
 
 
 class CoalitionCreateInput(CoalitionUpdateInput):
+    is_defence = serializers.BooleanField(default=False)
+    note = serializers.CharField(max_length=5000, allow_blank=True, default="")
     code = serializers.CharField(
         max_length=16, trim_whitespace=False, validators=[ExactRegexValidator(r"^[A-Z0-9][A-Z0-9-]{0,15}$")]
     )

@@ -11,9 +11,12 @@ from typing import Any
 
 from django.db import models, transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.accounts.models import User
+from apps.accounts.permissions import ensure_can_administer_clearance, ensure_can_administer_nations
 from apps.api import filters
 from apps.api.etag import lock_for_update
 from apps.api.pagination import Pages
@@ -29,6 +32,17 @@ class AdministeredViewSet(ReadOnlyApiViewSet):
 
     write_scope = None
     etag_enabled = True
+
+    @staticmethod
+    def ensure_may_write(actor: User | None) -> None:
+        ensure_can_administer_nations(actor)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """The services' own permission check, asked first on every write: a refused caller gets 403 whatever
+        the record, the body or the ETag (issue 9), so it learns nothing from the status."""
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            self.ensure_may_write(self.actor)
 
     def fresh(self, instance: models.Model) -> models.Model:
         """``instance`` as the reads show it (their annotations and related records)."""
@@ -123,6 +137,10 @@ class MembershipViewSet(AdministeredViewSet):
     filterset_class = filters.MembershipFilter
     pagination_class = Pages
     ordering_fields = ("joined_on",)
+
+    @staticmethod
+    def ensure_may_write(actor: User | None) -> None:
+        ensure_can_administer_clearance(actor)
 
     def create(self, request: Request) -> Response:
         data = self.validated(s.MembershipCreateInput)
