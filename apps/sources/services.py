@@ -5,6 +5,7 @@ store it in their own transaction (``source_cited``), so a refused write leaves 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,7 +19,8 @@ from apps.sources.models import PrimarySeen, Source, SourceKind
 @dataclass(frozen=True)
 class SourceCitation:
     """A citation as given, before it is stored: who said it, in what, when (at its precision), where the
-    fact was confirmed (``url``), the official document (``primary_url``), and whether it was verified."""
+    fact was confirmed (``url``), the official document (``primary_url``), whether it was verified, and
+    (optional) the day someone last confirmed the source still says it (``confirmed_on``)."""
 
     authority: str = ""
     document: str = ""
@@ -29,6 +31,7 @@ class SourceCitation:
     verified: bool = False
     note: str = ""
     kind: str = SourceKind.UNKNOWN
+    confirmed_on: date | None = None
 
     @classmethod
     def of(cls, source: Source) -> SourceCitation:
@@ -43,6 +46,7 @@ class SourceCitation:
             verified=source.verified,
             note=source.note,
             kind=source.kind,
+            confirmed_on=source.confirmed_on,
         )
 
     def model_fields(self) -> dict[str, Any]:
@@ -59,6 +63,7 @@ class SourceCitation:
             "verified": self.verified,
             "note": self.note.strip(),
             "kind": self.kind,
+            "confirmed_on": self.confirmed_on,
         }
 
     def draft(self) -> Source:
@@ -90,6 +95,7 @@ def source_record(
     verified: bool = False,
     note: str = "",
     kind: str = SourceKind.UNKNOWN,
+    confirmed_on: date | None = None,
 ) -> Source:
     """The source with exactly this citation, created if it is new. Sources are immutable evidence: a
     corrected citation is a new source, and records citing the old one keep it."""
@@ -103,6 +109,7 @@ def source_record(
         verified=verified,
         note=note,
         kind=kind,
+        confirmed_on=confirmed_on,
     )
     columns = citation.model_fields()
     key = Source.compute_key(columns)
