@@ -1,0 +1,66 @@
+"""Issue 10: the stale-or-unsourced rule reads when each position was last confirmed, computed by the same
+function the dossier and the API use, from the stored source."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.core.dates import PartialDate
+from apps.gaps.engine import evaluate
+from apps.gaps.preview import preview_position
+from apps.gaps.rules import Subjects
+from apps.gaps.snapshot import load_snapshot
+from apps.nations.models import Nation
+from apps.sources.services import SourceCitation
+from tests.factories import declare, make_source
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ally")]  # the rule looks at allies only
+
+
+def _stale(nation: Nation, day: date) -> list[str]:
+    snapshot = load_snapshot(day)
+    return [d.object for d in evaluate(snapshot, Subjects(frozenset([nation.pk]))) if d.rule == "stale_position"]
+
+
+def test_the_snapshot_reads_the_last_confirmation_of_each_position(nation_a: Nation, nation_b: Nation) -> None:
+    today = timezone.localdate()
+    declare(nation_a, source=make_source(published=PartialDate.parse("2019-06"), confirmed_on=today))
+    declare(nation_b, source=make_source(published=PartialDate.parse("2019-06"), verified=True))
+    snapshot = load_snapshot(today)
+    assert snapshot.position(nation_a.pk).last_confirmed_on == today  # type: ignore[union-attr]
+    assert snapshot.position(nation_b.pk).last_confirmed_on == date(2019, 6, 30)  # type: ignore[union-attr]
+    assert snapshot.reverify_after_days == 180
+
+
+@pytest.mark.parametrize(("days_ago", "stale"), [(179, []), (181, ["stale"])])
+def test_a_stored_confirmation_179_days_old_is_in_time_and_181_is_stale(
+    nation_a: Nation, days_ago: int, stale: list[str]
+) -> None:
+    today = timezone.localdate()
+    source = make_source(published=PartialDate.parse("2015"), confirmed_on=today - timedelta(days=days_ago))
+    declare(nation_a, source=source)
+    assert _stale(nation_a, today) == stale
+
+
+def test_an_unverified_source_never_confirmed_is_flagged_whatever_its_date(nation_a: Nation) -> None:
+    today = timezone.localdate()
+    declare(nation_a, source=make_source(published=PartialDate(today), verified=False))
+    assert _stale(nation_a, today) == ["never confirmed"]
+
+
+def test_a_draft_is_previewed_with_the_same_notion(officer_a: User, nation_a: Nation) -> None:
+    today = timezone.localdate()
+    declare(nation_a, source=make_source(published=PartialDate.parse("2015"), confirmed_on=today))
+    old = SourceCitation(
+        authority="A", document="D", kind="guidance", published=PartialDate.parse("2020-01"), verified=True
+    )
+    preview = preview_position(nation=nation_a, actor=officer_a, pqc_stance="evaluating", source=old)
+    assert [d.object for d in preview.opened if d.rule == "stale_position"] == ["stale"]
+    fresh = dataclasses.replace(old, confirmed_on=today)
+    preview = preview_position(nation=nation_a, actor=officer_a, pqc_stance="evaluating", source=fresh)
+    assert not [d for d in preview.opened if d.rule == "stale_position"]
