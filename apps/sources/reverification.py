@@ -8,6 +8,7 @@ no earlier day is known); a claim whose source was never confirmed, or that has 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from apps.core.dates import PartialDate
@@ -34,3 +35,11 @@ def due_for_reverification(last_confirmed: date | None, day: date, after_days: i
 def first_due_day(last_confirmed: date, after_days: int) -> date:
     """The first day on which a claim last confirmed on ``last_confirmed`` is due."""
     return last_confirmed + timedelta(days=after_days + 1)
+
+
+@dataclass(frozen=True)
+class Reverification:
+    """A claim's re-verification on a day: when it was last confirmed (None: never) and whether it is due."""
+
+    last_confirmed_on: date | None
+    due: bool

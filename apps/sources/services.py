@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import InvalidInput, Unprocessable
@@ -81,6 +82,8 @@ class SourceCitation:
             missing.append("Give the publication date (YYYY, YYYY-MM or YYYY-MM-DD).")
         if not self.kind:
             missing.append("Say what kind of source it is.")
+        if self.confirmed_on is not None and self.confirmed_on > timezone.localdate():
+            missing.append("A source cannot have been confirmed after today.")
         return missing
 
 

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Role
@@ -16,7 +18,13 @@ from apps.gaps.preview import position_draft_changes
 from apps.nations.models import Nation
 from apps.positions.models import Approval, Milestone, Position, Scope
 from apps.positions.services import approval_set, milestone_set, position_declare
-from apps.reports.dossier import declaration_history, declarations_in_force, nation_dossier, nation_gaps_on
+from apps.reports.dossier import (
+    declaration_history,
+    declarations_in_force,
+    nation_dossier,
+    nation_gaps_on,
+    nations_with_claims_due,
+)
 from apps.reports.findings import open_findings_for_nation
 from apps.web.forms import (
     ApprovalForm,
@@ -40,12 +48,17 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 def nation_list(request: AuthedRequest) -> HttpResponse:
-    """Every nation, each marked when it has said nothing; ``?undeclared=1`` lists only those."""
+    """Every nation, each marked when it has said nothing; ``?undeclared=1`` lists only those, ``?due=1`` only
+    those with a claim in force that is due for re-verification (as the reader may see them)."""
     only_undeclared = request.GET.get("undeclared") == "1"
+    only_due = request.GET.get("due") == "1"
     nations = (
         Nation.objects.said_nothing(request.user) if only_undeclared else Nation.objects.with_declared(request.user)
     )
-    context = {"nations": nations.order_by("code"), "only_undeclared": only_undeclared}
+    if only_due:
+        nations = nations.filter(pk__in=nations_with_claims_due(user=request.user, day=timezone.localdate()))
+    context = {"nations": nations.order_by("code"), "only_undeclared": only_undeclared, "only_due": only_due}
+    context["reverify_after_days"] = settings.PQCTRACK_REVERIFY_AFTER_DAYS
     return render(request, "web/nation_list.html", context)
 
 
@@ -63,6 +76,7 @@ def nation_detail(request: AuthedRequest, code: str) -> HttpResponse:
         "findings": findings,
         "can_write": may_write(request.user, nation),
         "switch": switch,
+        "reverify_after_days": settings.PQCTRACK_REVERIFY_AFTER_DAYS,
     }
     return render(request, "web/nation_detail.html", context, status=switch.status)
 
