@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "apps.gaps.models.FindingStatus",
         "RunStatusEnum": "apps.gaps.models.RunStatus",
         "WorkItemStatusEnum": "apps.standards.models.STATUS_LIFECYCLE",
+        "SourceKindEnum": "apps.sources.models.SourceKind",
     },
 }
 

@@ -121,3 +121,33 @@ def test_a_citation_may_say_when_it_was_confirmed_but_not_after_today(officer_a:
         f"/api/v1/positions/{created.json()['id']}/", later, format="json", HTTP_IF_MATCH=created["ETag"]
     )
     assert refused.status_code == 422 and "confirmed after today" in str(refused.json()["errors"]["source"])
+
+
+def test_the_reconfirm_action_answers_with_the_successor_and_keeps_the_history(
+    officer_a: User, nation_a: Nation
+) -> None:
+    position = declare(nation_a, source=make_source(published=PartialDate.parse("2024-06")))
+    client = client_for(officer_a)
+    etag = client.get(f"/api/v1/positions/{position.pk}/")["ETag"]
+    assert client.post(f"/api/v1/positions/{position.pk}/reconfirm/", {}, format="json").status_code == 428
+    response = client.post(f"/api/v1/positions/{position.pk}/reconfirm/", {}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    today = timezone.localdate().isoformat()
+    assert body["id"] != position.pk and body["last_confirmed_on"] == today and not body["due_for_reverification"]
+    assert body["source"]["confirmed_on"] == today
+    history = client.get("/api/v1/positions/history/?nation=AA").json()["results"]
+    assert [row["id"] for row in history] == [body["id"], position.pk]
+    again = client.post(f"/api/v1/positions/{position.pk}/reconfirm/", {}, format="json", HTTP_IF_MATCH=etag)
+    assert again.status_code == 412
+
+
+def test_the_reconfirm_action_takes_a_kind_for_a_source_without_one(officer_a: User, nation_a: Nation) -> None:
+    position = declare(nation_a, source=make_source(kind=""))
+    client = client_for(officer_a)
+    url, etag = f"/api/v1/positions/{position.pk}/reconfirm/", client.get(f"/api/v1/positions/{position.pk}/")["ETag"]
+    refused = client.post(url, {}, format="json", HTTP_IF_MATCH=etag)
+    assert refused.status_code == 422 and "source" in refused.json()["errors"]
+    assert client.post(url, {"kind": "rumour"}, format="json", HTTP_IF_MATCH=etag).status_code == 400
+    done = client.post(url, {"kind": "directive"}, format="json", HTTP_IF_MATCH=etag)
+    assert done.status_code == 200 and done.json()["source"]["kind"] == "directive"

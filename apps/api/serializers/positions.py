@@ -29,6 +29,7 @@ from apps.positions.models import (
     QkdStance,
     Scope,
 )
+from apps.sources.models import SourceKind
 from apps.sources.reverification import Reverification
 
 
@@ -153,3 +154,11 @@ class MilestoneCreateInput(MilestoneUpdateInput):
 
 class WithdrawInput(StrictInput):
     reason = serializers.CharField(max_length=500)
+
+
+class ReconfirmInput(StrictInput):
+    kind = serializers.ChoiceField(
+        choices=SourceKind.choices,
+        default=SourceKind.UNKNOWN,
+        help_text="The kind of the source, when the source cited does not say it (a person's citation must).",
+    )

@@ -36,6 +36,7 @@ from apps.gaps.preview import (
 from apps.positions.models import Approval, Declared, Milestone, Position
 from apps.positions.services import (
     approval_set,
+    declaration_reconfirm,
     declaration_revise,
     declaration_withdraw,
     milestone_set,
@@ -135,6 +136,28 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
         return self.update(request, pk, partial=True)
 
 
+class ReconfirmMixin:
+    """Positions, approvals and milestones can be reconfirmed: still true as of today."""
+
+    @action(detail=True, methods=["post"], if_match_required=True)
+    def reconfirm(self, request: Request, pk: str) -> Response:
+        """Record that the declaration in force is still true as of today (needs If-Match): its successor
+        says the same and cites the same source confirmed today; the history keeps the older one. ``kind``
+        names the kind of a source that does not say it. Answers with the successor."""
+        view: Any = self
+        data = view.validated(s.ReconfirmInput)
+
+        def apply() -> Response:
+            record = lock_for_update(request, view.model.objects.seen_by(view.actor), pk)
+            successor = declaration_reconfirm(
+                record=record, actor=view.actor, kind=data["kind"], token_nations=token_write_nations(request)
+            )
+            return view.respond(successor, view.get_serializer_class())
+
+        with transaction.atomic():
+            return idempotent_create(request, apply)
+
+
 class WithdrawMixin:
     """Approvals and milestones can be withdrawn: no longer in force, kept in the history."""
 
@@ -183,6 +206,7 @@ def _declared(
             update=extend_schema(request=update, responses=output),
             partial_update=extend_schema(request=update, responses=output),
             preview=extend_schema(request=create, responses=preview),
+            reconfirm=extend_schema(request=s.ReconfirmInput, responses=output),
         )
         return schema(view)  # type: ignore[no-any-return]
 
@@ -196,7 +220,7 @@ def _declared(
     s.PositionUpdateInput,
     previews.PositionPreviewOutput,
 )
-class PositionViewSet(DeclaredViewSet):
+class PositionViewSet(ReconfirmMixin, DeclaredViewSet):
     model = Position
     filterset_class = filters.PositionFilter
     service = staticmethod(position_declare)
@@ -211,7 +235,7 @@ class PositionViewSet(DeclaredViewSet):
     s.ApprovalUpdateInput,
     previews.ApprovalPreviewOutput,
 )
-class ApprovalViewSet(WithdrawMixin, DeclaredViewSet):
+class ApprovalViewSet(ReconfirmMixin, WithdrawMixin, DeclaredViewSet):
     model = Approval
     filterset_class = filters.ApprovalFilter
     related = ("nation", "releasability", "source", "algorithm", "parameter_set")
@@ -227,7 +251,7 @@ class ApprovalViewSet(WithdrawMixin, DeclaredViewSet):
     s.MilestoneUpdateInput,
     previews.MilestonePreviewOutput,
 )
-class MilestoneViewSet(WithdrawMixin, DeclaredViewSet):
+class MilestoneViewSet(ReconfirmMixin, WithdrawMixin, DeclaredViewSet):
     model = Milestone
     filterset_class = filters.MilestoneFilter
     ordering_fields = ("target_on", "declared_on", "recorded_at", "id")
