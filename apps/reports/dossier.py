@@ -133,7 +133,8 @@ def declaration_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
 
 def nations_with_claims_due(*, user: User, day: date) -> set[int]:
     """The nations with at least one declaration in force on ``day``, that ``user`` may see, due for
-    re-verification then (``due_for_reverification``). Six queries."""
+    re-verification then (``due_for_reverification``). One query per kind of declaration, and one more for
+    each kind with a claim due."""
     due: set[int] = set()
     for model in (Position, Approval, Milestone):
         in_force: Any = model.objects.seen_by(user).in_force(day)

@@ -12,10 +12,11 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core.dates import PartialDate
 from apps.gaps.engine import evaluate
+from apps.gaps.outlook import HORIZON, change_days
 from apps.gaps.preview import preview_position
 from apps.gaps.rules import Subjects
 from apps.gaps.snapshot import load_snapshot
-from apps.nations.models import Nation
+from apps.nations.models import Coalition, Nation
 from apps.sources.services import SourceCitation
 from tests.factories import declare, make_source
 
@@ -64,3 +65,12 @@ def test_a_draft_is_previewed_with_the_same_notion(officer_a: User, nation_a: Na
     fresh = dataclasses.replace(old, confirmed_on=today)
     preview = preview_position(nation=nation_a, actor=officer_a, pqc_stance="evaluating", source=fresh)
     assert not [d for d in preview.opened if d.rule == "stale_position"]
+
+
+def test_the_outlook_samples_the_first_day_a_position_is_due(nation_a: Nation, ally: Coalition) -> None:
+    today = timezone.localdate()
+    declare(nation_a, source=make_source(confirmed_on=today - timedelta(days=10)))
+    days = change_days(load_snapshot(today), ally, today, HORIZON)
+    assert today + timedelta(days=171) in days  # confirmed 10 days ago: due from day 181 after it
+    day_before = today + timedelta(days=170)
+    assert day_before not in days or (day_before.month, day_before.day) == (1, 1)  # (every 1 January is)

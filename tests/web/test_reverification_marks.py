@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -82,3 +83,17 @@ def test_the_filter_counts_only_claims_the_reader_may_see(
     declare(nation_b, source=make_source(published=PartialDate.parse("2020")))
     html = login(officer_c).get("/nations/?due=1").content.decode()
     assert "/nations/BB/" in html and "/nations/AA/" not in html
+
+
+def test_the_due_filter_costs_a_pinned_number_of_queries(
+    login: Login, planner: User, nation_a: Nation, nation_b: Nation, django_assert_num_queries: Any
+) -> None:
+    declare(nation_a, source=make_source(published=PartialDate.parse("2020")))
+    declare(nation_b, source=make_source(published=PartialDate.parse("2020")))
+    client = login(planner)
+    client.get("/nations/?due=1")
+    # session, user, clearance (memberships); per kind, the in-force claims' source dates (positions,
+    # approvals, milestones) and, for the kinds with a claim due (positions here), their nations; the list;
+    # header: user's nation, header: liaison nations
+    with django_assert_num_queries(10):
+        assert client.get("/nations/?due=1").status_code == 200
