@@ -12,11 +12,13 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core.dates import PartialDate
 from apps.gaps.engine import evaluate
+from apps.gaps.models import Finding
 from apps.gaps.outlook import HORIZON, change_days
 from apps.gaps.preview import preview_position
 from apps.gaps.rules import Subjects
 from apps.gaps.snapshot import load_snapshot
 from apps.nations.models import Coalition, Nation
+from apps.positions.models import Position
 from apps.sources.services import SourceCitation
 from tests.factories import declare, make_source
 
@@ -74,3 +76,19 @@ def test_the_outlook_samples_the_first_day_a_position_is_due(nation_a: Nation, a
     assert today + timedelta(days=171) in days  # confirmed 10 days ago: due from day 181 after it
     day_before = today + timedelta(days=170)
     assert day_before not in days or (day_before.month, day_before.day) == (1, 1)  # (every 1 January is)
+
+
+def test_on_the_shipped_data_the_rule_flags_exactly_the_positions_the_dossier_marks_due(
+    swept: dict[str, Finding],
+) -> None:
+    """One notion: a stale-or-unsourced finding is open for a position in force exactly when its claim is
+    due for re-verification (the dossier's and the API's mark)."""
+    today = timezone.localdate()
+    allies = set(load_snapshot(today).allied_states())
+    due = {
+        f"stale_position:{p.nation.code}:{p.scope}"
+        for p in Position.objects.current().select_related("nation", "source")
+        if p.reverification(today).due and p.nation_id in allies
+    }
+    flagged = {key for key, f in swept.items() if f.rule == "stale_position" and f.status != "resolved"}
+    assert flagged == due and len(flagged) > 9  # (9 were flagged with the retired 730-day source age)
