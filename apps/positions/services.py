@@ -301,8 +301,9 @@ def declaration_revise(
 def declaration_reconfirm(*, record: T, actor: User, kind: str = "", token_nations: Collection[int] | None = None) -> T:
     """Record that ``record`` (the one in force) is still true as of today: its successor, through
     ``declaration_revise``, says the same and cites the same source confirmed today (a new source, as any
-    changed citation is; the history keeps the record and its source as they were). ``kind``: what kind of
-    source it is, for a source that does not say (a person's citation must, as ``source_cited`` requires).
+    changed citation is; the history keeps the record and its source as they were). The actor attests that
+    they read the source and it says so: the new citation is verified. ``kind``: what kind of source it is,
+    for a source that does not say (a person's citation must, as ``source_cited`` requires).
     Checks the actor's authority, then that they may see ``record``, then that it cites a source."""
     ensure_can_write_nation(actor, record.nation_id, token_nations=token_nations)
     locked = _locked_as_seen(record, actor)
@@ -312,7 +313,7 @@ def declaration_reconfirm(*, record: T, actor: User, kind: str = "", token_natio
     if locked.source.confirmed_on == today:
         raise Conflict("It was already confirmed today.")
     citation = dataclasses.replace(
-        SourceCitation.of(locked.source), confirmed_on=today, kind=locked.source.kind or kind
+        SourceCitation.of(locked.source), confirmed_on=today, verified=True, kind=locked.source.kind or kind
     )
     return declaration_revise(
         record=locked, actor=actor, changes={"source": citation}, inherit=True, token_nations=token_nations

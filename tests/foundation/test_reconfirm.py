@@ -114,3 +114,12 @@ def test_the_stale_rule_sees_the_reconfirmation(officer_a: User, old_position: P
     declaration_reconfirm(record=old_position, actor=officer_a)
     assert stale() == []
     assert load_snapshot(today + timedelta(days=181)).position(nation_a.pk).last_confirmed_on == today  # type: ignore[union-attr]
+
+
+def test_reconfirming_an_unverified_claim_attests_it_was_read_in_the_source(officer_a: User, nation_a: Nation) -> None:
+    position = declare(nation_a, source=make_source(verified=False))
+    assert position.source is not None and position.source.unconfirmed
+    successor = declaration_reconfirm(record=position, actor=officer_a)
+    assert successor.source is not None and successor.source.verified and not successor.source.unconfirmed
+    position.refresh_from_db()
+    assert position.source is not None and not position.source.verified  # the history keeps what it was
