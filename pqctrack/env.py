@@ -42,6 +42,13 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_retired(name: str, replacement: str) -> None:
+    """Refuse a variable that no longer does anything, naming the one that replaced it: a deployment that
+    still sets it would otherwise run with a different configuration than it asks for."""
+    if name in os.environ:
+        raise ImproperlyConfigured(f"{name} is retired; set {replacement} instead")
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from pqctrack.env import env_bool, env_int, env_list, env_str, env_url
+from pqctrack.env import env_bool, env_int, env_list, env_retired, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "apps.gaps.models.FindingStatus",
         "RunStatusEnum": "apps.gaps.models.RunStatus",
         "WorkItemStatusEnum": "apps.standards.models.STATUS_LIFECYCLE",
+        "SourceKindEnum": "apps.sources.models.SourceKind",
     },
 }
 
@@ -269,8 +270,13 @@ CELERY_BEAT_SCHEDULE = {
 # Eager mode is for tests that do not exercise the broker; the worker tests turn it off.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
-# How old a position's newest source may be before the "stale position" rule flags it.
-PQCTRACK_STALE_AFTER_DAYS = env_int("PQCTRACK_STALE_AFTER_DAYS", 730)
+# How many days after its last confirmation a claim is due for re-verification (apps.sources.reverification);
+# the "stale position" rule flags a position that is due. It replaces PQCTRACK_STALE_AFTER_DAYS (which
+# measured the source's age alone), refused so that a deployment still setting it learns of the change.
+env_retired("PQCTRACK_STALE_AFTER_DAYS", replacement="PQCTRACK_REVERIFY_AFTER_DAYS")
+PQCTRACK_REVERIFY_AFTER_DAYS = env_int("PQCTRACK_REVERIFY_AFTER_DAYS", 180)
+if PQCTRACK_REVERIFY_AFTER_DAYS < 1:
+    raise ImproperlyConfigured(f"PQCTRACK_REVERIFY_AFTER_DAYS must be at least 1, got {PQCTRACK_REVERIFY_AFTER_DAYS}")
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ from apps.gaps.models import SEVERITY_RANK, Rule
 from apps.gaps.rules import Subjects
 from apps.gaps.snapshot import Snapshot, load_snapshot, memberships_on, work_items_on
 from apps.nations.models import Coalition, Membership
+from apps.sources.reverification import first_due_day
 
 HORIZON = date(2036, 12, 31)
 
@@ -59,19 +60,18 @@ class Outlook:
 
 def change_days(snapshot: Snapshot, coalition: Coalition, start: date, end: date) -> list[date]:
     """The days on which what the rules see can change: the start, every 1 January, each milestone's target,
-    the day after an approval's ``until``, the coalition's joining and leaving days, and the day a position's
-    source becomes stale. One query (the coalition's membership dates)."""
+    the day after an approval's ``until``, the coalition's joining and leaving days, and the day a position becomes
+    due for re-verification. One query (the coalition's membership dates)."""
     days = {start, *(date(year, 1, 1) for year in range(start.year + 1, end.year + 1))}
     days.update(m.target_on for rows in snapshot.milestones.values() for m in rows)
     days.update(a.until + timedelta(days=1) for rows in snapshot.approvals.values() for a in rows if a.until)
     for joined, left in Membership.objects.filter(coalition=coalition).values_list("joined_on", "left_on"):
         days.update(d for d in (joined, left) if d)
-    stale = timedelta(days=snapshot.stale_after_days + 1)
     days.update(
-        p.source_published_on + stale
+        first_due_day(p.last_confirmed_on, snapshot.reverify_after_days)
         for by_scope in snapshot.positions.values()
         for p in by_scope.values()
-        if p.source_published_on
+        if p.last_confirmed_on
     )
     return sorted(d for d in days if start <= d <= end)
 

@@ -91,7 +91,7 @@ def preview_position(
         qkd_stance=position_fields.get("qkd_stance", QkdStance.UNDECLARED),
         hybrid_policy=position_fields.get("hybrid_policy", HybridPolicy.UNDECLARED),
         cites_source=citation is not None,
-        source_published_on=citation.published.value if citation is not None and citation.published else None,
+        last_confirmed_on=citation.draft().last_confirmed(timezone.localdate()) if citation is not None else None,
         declared_on=declared.value if declared is not None else None,
         **_stated(position_fields),
     )

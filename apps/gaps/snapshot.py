@@ -16,12 +16,13 @@ from django.conf import settings
 
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
 from apps.audit.queries import rows_as_recorded
-from apps.core.dates import DatePrecision
+from apps.core.dates import DatePrecision, partial
 from apps.gaps.citations import Citation, Record
 from apps.gaps.snapshot_mechanisms import MechanismRow, mechanisms_known
 from apps.nations.models import Coalition, Membership, Nation, NationKind
 from apps.positions.models import Approval, Milestone, Position, Scope
 from apps.sources.models import basis_of
+from apps.sources.reverification import last_confirmed_on
 from apps.standards.models import Protocol, WorkItem, WorkItemStatus
 
 #: Texts of work items that describe a framework or "any algorithm" rather than one algorithm's use: the
@@ -51,7 +52,8 @@ class CoalitionRow:
 
 @dataclass(frozen=True)
 class PositionRow(Record):
-    """A position in force. ``id`` is None for a draft that is not saved (previews)."""
+    """A position in force. ``id`` is None for a draft that is not saved (previews). ``last_confirmed_on``:
+    when its claim was last confirmed as known on the snapshot date (``last_confirmed_on``; None: never)."""
 
     MODEL: ClassVar[str] = "positions.position"
 
@@ -63,7 +65,7 @@ class PositionRow(Record):
     hybrid_policy: str = "undeclared"
     releasability_id: int | None = None
     source_id: int | None = None
-    source_published_on: date | None = None
+    last_confirmed_on: date | None = None
     declared_on: date | None = None
     #: A draft's citation is not stored (a preview writes nothing), so it has no id; it is a source all the same.
     cites_source: bool = False
@@ -170,7 +172,8 @@ class Snapshot:
     protocols: dict[int, ProtocolRow] = field(default_factory=dict)
     work_items: list[WorkItemRow] = field(default_factory=list)
     mechanisms: list[MechanismRow] = field(default_factory=list)
-    stale_after_days: int = 730
+    #: Days after its last confirmation a claim is due for re-verification (``due_for_reverification``).
+    reverify_after_days: int = 180
 
     # --- who the rules look at -------------------------------------------------------------------------
 
@@ -355,11 +358,19 @@ def load_snapshot(
         "hybrid_policy",
         "releasability_id",
         "source_id",
-        "source__published_on",
         "declared_on",
     )
-    for row in national(Position.objects.all()).values_list(*position_columns, *SOURCE_COLUMNS):
-        position = PositionRow(*row[: len(position_columns)], **_sourced(*row[len(position_columns) :]))
+    confirmation_columns = ("source__confirmed_on", "source__published_on", "source__published_precision")
+    for row in national(Position.objects.all()).values_list(*position_columns, *confirmation_columns, *SOURCE_COLUMNS):
+        confirmed_on, published_on, precision = row[len(position_columns) : len(position_columns) + 3]
+        last = last_confirmed_on(
+            confirmed_on=confirmed_on, published=partial(published_on, precision), verified=bool(row[-1]), day=as_of
+        )
+        position = PositionRow(
+            **dict(zip(position_columns, row, strict=False)),
+            last_confirmed_on=last,
+            **_sourced(*row[len(position_columns) + 3 :]),
+        )
         positions[position.nation_id][position.scope] = position
     approval_columns = ("id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until")
     approvals = [
@@ -394,5 +405,5 @@ def load_snapshot(
         protocols=protocols,
         work_items=work_items,
         mechanisms=mechanisms_known(known_at),
-        stale_after_days=settings.PQCTRACK_STALE_AFTER_DAYS,
+        reverify_after_days=settings.PQCTRACK_REVERIFY_AFTER_DAYS,
     )

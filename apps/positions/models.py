@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
+from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.lookups import IsNull
@@ -17,6 +18,7 @@ from django.utils import timezone
 from apps.accounts.releasability import Releasable, ReleasableQuerySet
 from apps.core.dates import DatePrecision, PartialDate, partial
 from apps.core.models import choices_check
+from apps.sources.reverification import Reverification, due_for_reverification, last_confirmed_on
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -122,6 +124,21 @@ class DeclaredQuerySet(ReleasableQuerySet):
         first_end = ends.order_by("recorded_at", "pk").values("superseded_at")[:1]
         return visible.annotate(**{SEEN_SUPERSEDED_AT: Subquery(first_end)})
 
+    def due_for_reverification(self, day: date, *, due: bool = True) -> Self:
+        """Those of these declarations that are (``due``) or are not due for re-verification on ``day``
+        (``Declared.reverification``). The sources' dates are read first (one query) and the one function
+        decides; the answer keeps only the records it chose, so call it after ``current()`` or ``as_of()``."""
+        after = settings.PQCTRACK_REVERIFY_AFTER_DAYS
+        columns = ("pk", "source__confirmed_on", "source__published_on", "source__published_precision")
+        chosen = []
+        for pk, confirmed_on, published_on, precision, verified in self.values_list(*columns, "source__verified"):
+            last = last_confirmed_on(
+                confirmed_on=confirmed_on, published=partial(published_on, precision), verified=bool(verified), day=day
+            )
+            if due_for_reverification(last, day, after) == due:
+                chosen.append(pk)
+        return self.filter(pk__in=chosen)
+
     def _superseded_at(self) -> str:
         """The column saying when a record was superseded: as its reader knows it after ``seen_by``."""
         return SEEN_SUPERSEDED_AT if SEEN_SUPERSEDED_AT in self.query.annotations else "superseded_at"
@@ -168,6 +185,8 @@ class Declared(Releasable):
 
     #: The fields that identify "the same thing declared again" (one of the ``*_IDENTITY`` tuples above).
     identity: ClassVar[tuple[str, ...]] = ()
+    #: Set by the read models that show it (``nation_dossier``): this claim's re-verification on the day shown.
+    shown_reverification: Reverification | None = None
 
     nation = models.ForeignKey("nations.Nation", on_delete=models.PROTECT, related_name="+")
     scope = models.CharField(max_length=32, choices=Scope.choices, default=Scope.ALL)
@@ -196,6 +215,12 @@ class Declared(Releasable):
     @property
     def is_current(self) -> bool:
         return self.superseded_as_seen is None
+
+    def reverification(self, day: date) -> Reverification:
+        """When this claim was last confirmed as known on ``day``, and whether it is due for re-verification
+        then (``apps.sources.reverification``; a claim without a source never was). Reads ``source``."""
+        last = self.source.last_confirmed(day) if self.source is not None else None
+        return Reverification(last, due_for_reverification(last, day, settings.PQCTRACK_REVERIFY_AFTER_DAYS))
 
     @classmethod
     def identity_columns(cls) -> list[str]:

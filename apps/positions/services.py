@@ -3,6 +3,7 @@ write through these functions."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from typing import Any, TypeVar
 
@@ -14,7 +15,7 @@ from apps.accounts.permissions import ensure_can_write_nation
 from apps.algorithms.models import Algorithm, ParameterSet
 from apps.audit.context import attribute
 from apps.core.dates import DatePrecision, PartialDate
-from apps.core.exceptions import Conflict, InvalidInput, NotFound
+from apps.core.exceptions import Conflict, InvalidInput, NotFound, Unprocessable
 from apps.core.services import validate
 from apps.gaps.services import request_recompute
 from apps.nations.models import Coalition, Nation
@@ -28,7 +29,7 @@ from apps.positions.models import (
     QkdStance,
     Scope,
 )
-from apps.sources.services import Cited, source_cited
+from apps.sources.services import Cited, SourceCitation, source_cited
 
 T = TypeVar("T", bound=Declared)
 
@@ -294,6 +295,29 @@ def declaration_revise(
     declare: Any = {Position: position_declare, Approval: approval_set, Milestone: milestone_set}[type(locked)]
     successor: T = declare(**locked.identity_values(), **values, actor=actor, token_nations=token_nations)
     return successor
+
+
+@transaction.atomic
+def declaration_reconfirm(*, record: T, actor: User, kind: str = "", token_nations: Collection[int] | None = None) -> T:
+    """Record that ``record`` (the one in force) is still true as of today: its successor, through
+    ``declaration_revise``, says the same and cites the same source confirmed today (a new source, as any
+    changed citation is; the history keeps the record and its source as they were). The actor attests that
+    they read the source and it says so: the new citation is verified. ``kind``: what kind of source it is,
+    for a source that does not say (a person's citation must, as ``source_cited`` requires).
+    Checks the actor's authority, then that they may see ``record``, then that it cites a source."""
+    ensure_can_write_nation(actor, record.nation_id, token_nations=token_nations)
+    locked = _locked_as_seen(record, actor)
+    if locked.source is None:
+        raise Unprocessable("It cites no source to confirm: declare it again with its source.", field="source")
+    today = timezone.localdate()
+    if locked.source.confirmed_on == today:
+        raise Conflict("It was already confirmed today.")
+    citation = dataclasses.replace(
+        SourceCitation.of(locked.source), confirmed_on=today, verified=True, kind=locked.source.kind or kind
+    )
+    return declaration_revise(
+        record=locked, actor=actor, changes={"source": citation}, inherit=True, token_nations=token_nations
+    )
 
 
 @transaction.atomic

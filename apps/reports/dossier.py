@@ -5,6 +5,7 @@ Every function takes the user and applies ``seen_by`` itself (what they may see,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,6 +27,12 @@ class Dossier:
     milestones: list[Milestone]
 
     @property
+    def due_count(self) -> int:
+        """How many of the claims shown are due for re-verification."""
+        claims: list[Declared] = [*self.positions, *self.approvals, *self.milestones]
+        return sum(1 for c in claims if c.shown_reverification is not None and c.shown_reverification.due)
+
+    @property
     def said_nothing(self) -> bool:
         """Nothing in force that the reader may see: no stance, approval or milestone (as
         ``Nation.objects.said_nothing`` decides in the database)."""
@@ -34,7 +41,7 @@ class Dossier:
 
 def nation_dossier(*, user: User, nation: Nation, dates: EvaluationDates | None = None) -> Dossier:
     """The positions (one per scope), approvals and milestones of ``nation`` in force on ``dates`` (default:
-    the current ones). Three queries."""
+    the current ones), each with its re-verification on that day (``shown_reverification``). Three queries."""
     dates = dates or EvaluationDates.today()
 
     def declared(model: Any, *related: str) -> list[Any]:
@@ -55,6 +62,8 @@ def nation_dossier(*, user: User, nation: Nation, dates: EvaluationDates | None 
         )
     )
     milestones.sort(key=lambda m: (m.target_on, m.kind))
+    for record in (*positions, *approvals, *milestones):
+        record.shown_reverification = record.reverification(dates.as_of)
     return Dossier(nation=nation, positions=positions, approvals=approvals, milestones=milestones)
 
 
@@ -120,3 +129,14 @@ def declaration_history(*, user: User, nation: Nation) -> list[HistoryEntry]:
             previous[key] = record
     entries.sort(key=lambda e: e.record.recorded_at, reverse=True)
     return entries
+
+
+def nations_with_claims_due(*, user: User, day: date) -> set[int]:
+    """The nations with at least one declaration in force on ``day``, that ``user`` may see, due for
+    re-verification then (``due_for_reverification``). One query per kind of declaration, and one more for
+    each kind with a claim due."""
+    due: set[int] = set()
+    for model in (Position, Approval, Milestone):
+        in_force: Any = model.objects.seen_by(user).in_force(day)
+        due.update(in_force.due_for_reverification(day).values_list("nation_id", flat=True))
+    return due

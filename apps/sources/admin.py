@@ -9,7 +9,16 @@ from apps.sources.services import source_record
 class SourceAdmin(AppendOnlyAdmin):
     """Sources are immutable evidence: add a corrected one instead of editing."""
 
-    list_display = ["authority", "document", "kind", "published_on", "published_precision", "verified", "primary_seen"]
+    list_display = [
+        "authority",
+        "document",
+        "kind",
+        "published_on",
+        "published_precision",
+        "verified",
+        "primary_seen",
+        "confirmed_on",
+    ]
     list_filter = ["kind", "verified", "primary_seen", "published_precision"]
     search_fields = ["authority", "document", "url", "primary_url", "note"]
     exclude = ["key"]
@@ -24,6 +33,7 @@ class SourceAdmin(AppendOnlyAdmin):
         "primary_seen",
         "published",
         "verified",
+        "confirmed_on",
         "note",
     )
     service_takes_actor = False

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 from django.db import models
 
 from apps.core.dates import DatePrecision, PartialDate, partial
 from apps.core.models import TimeStamped, choices_check
+from apps.sources.reverification import last_confirmed_on
 
 
 class PrimarySeen(models.TextChoices):
@@ -71,18 +73,21 @@ def evidence_unconfirmed(evidence: Iterable[Mapping[str, object]]) -> bool:
     return bool(known) and not any(known)
 
 
-#: Columns added after sources were first stored: left blank, they stay out of the key, so the sources
-#: stored before them keep their address.
-LATER_COLUMNS = ("kind",)
+#: Columns added after sources were first stored: left blank (or null), they stay out of the key, so the
+#: sources stored before them keep their address.
+LATER_COLUMNS = ("kind", "confirmed_on")
 
 
 class Source(TimeStamped):
     """The evidence behind a record: the issuing authority, the document, its publication date at the
     precision given, the page where the fact was confirmed (``url``) and the official document
-    (``primary_url``), and whether the fact was verified there.
+    (``primary_url``), whether the fact was verified there, and the day someone last confirmed the source
+    still says it (``confirmed_on``; see ``apps.sources.reverification``).
 
     Sources are content-addressed (``key``): the same citation is stored once, and a changed citation is a
-    new source, so records that cite the old one keep pointing at what they were based on."""
+    new source, so records that cite the old one keep pointing at what they were based on. A reconfirmation
+    is such a change: the same citation confirmed on a later day is a new source, cited by a new revision
+    of the declaration, and the history keeps the older one."""
 
     key = models.CharField(max_length=64, unique=True, editable=False)
     authority = models.CharField(max_length=300, blank=True)
@@ -94,6 +99,9 @@ class Source(TimeStamped):
     published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     verified = models.BooleanField(default=False)
     kind = models.CharField(max_length=10, choices=SourceKind.choices, blank=True, default="")
+    confirmed_on = models.DateField(
+        null=True, blank=True, help_text="The day someone last confirmed the source still says what it says."
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -127,8 +135,14 @@ class Source(TimeStamped):
         """The fact was not confirmed in the source named."""
         return not self.verified
 
+    def last_confirmed(self, day: date) -> date | None:
+        """When a claim citing this source was last confirmed, as known on ``day`` (``last_confirmed_on``)."""
+        return last_confirmed_on(
+            confirmed_on=self.confirmed_on, published=self.published, verified=self.verified, day=day
+        )
+
     @staticmethod
     def compute_key(fields: Mapping[str, object]) -> str:
-        addressed = {k: v for k, v in fields.items() if not (k in LATER_COLUMNS and v == "")}
+        addressed = {k: v for k, v in fields.items() if not (k in LATER_COLUMNS and v in ("", None))}
         payload = json.dumps({k: str(v) for k, v in sorted(addressed.items())}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()

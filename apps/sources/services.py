@@ -5,9 +5,11 @@ store it in their own transaction (``source_cited``), so a refused write leaves 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.core.dates import DatePrecision, PartialDate
 from apps.core.exceptions import InvalidInput, Unprocessable
@@ -18,7 +20,8 @@ from apps.sources.models import PrimarySeen, Source, SourceKind
 @dataclass(frozen=True)
 class SourceCitation:
     """A citation as given, before it is stored: who said it, in what, when (at its precision), where the
-    fact was confirmed (``url``), the official document (``primary_url``), and whether it was verified."""
+    fact was confirmed (``url``), the official document (``primary_url``), whether it was verified, and
+    (optional) the day someone last confirmed the source still says it (``confirmed_on``)."""
 
     authority: str = ""
     document: str = ""
@@ -29,6 +32,7 @@ class SourceCitation:
     verified: bool = False
     note: str = ""
     kind: str = SourceKind.UNKNOWN
+    confirmed_on: date | None = None
 
     @classmethod
     def of(cls, source: Source) -> SourceCitation:
@@ -43,6 +47,7 @@ class SourceCitation:
             verified=source.verified,
             note=source.note,
             kind=source.kind,
+            confirmed_on=source.confirmed_on,
         )
 
     def model_fields(self) -> dict[str, Any]:
@@ -59,6 +64,7 @@ class SourceCitation:
             "verified": self.verified,
             "note": self.note.strip(),
             "kind": self.kind,
+            "confirmed_on": self.confirmed_on,
         }
 
     def draft(self) -> Source:
@@ -76,6 +82,8 @@ class SourceCitation:
             missing.append("Give the publication date (YYYY, YYYY-MM or YYYY-MM-DD).")
         if not self.kind:
             missing.append("Say what kind of source it is.")
+        if self.confirmed_on is not None and self.confirmed_on > timezone.localdate():
+            missing.append("A source cannot have been confirmed after today.")
         return missing
 
 
@@ -90,6 +98,7 @@ def source_record(
     verified: bool = False,
     note: str = "",
     kind: str = SourceKind.UNKNOWN,
+    confirmed_on: date | None = None,
 ) -> Source:
     """The source with exactly this citation, created if it is new. Sources are immutable evidence: a
     corrected citation is a new source, and records citing the old one keep it."""
@@ -103,6 +112,7 @@ def source_record(
         verified=verified,
         note=note,
         kind=kind,
+        confirmed_on=confirmed_on,
     )
     columns = citation.model_fields()
     key = Source.compute_key(columns)

@@ -27,6 +27,8 @@ COLUMNS = (
     "first_seen_at",
     "last_seen_at",
     "resolved_at",
+    "rests_on",
+    "unconfirmed",
 )
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -51,6 +53,9 @@ def finding_row(finding: Finding) -> dict[str, Any]:
         "first_seen_at": finding.first_seen_at.isoformat(),
         "last_seen_at": finding.last_seen_at.isoformat(),
         "resolved_at": finding.resolved_at.isoformat() if finding.resolved_at else None,
+        # What its evidence rests on (blank: no record with a source), and whether none of it was confirmed.
+        "rests_on": finding.rests_on,
+        "unconfirmed": finding.unconfirmed,
     }
 
 

@@ -78,6 +78,16 @@ class SourceForm(forms.Form):
         return SourceCitation(**self.cleaned_data)
 
 
+class ReconfirmForm(forms.Form):
+    """ "Still true as of today" on a claim; the kind is asked only of a source that does not say it."""
+
+    kind = forms.ChoiceField(
+        choices=[("", "Choose…"), *((value, label) for value, label in SourceKind.choices if value)],
+        required=False,
+        label="Kind of source",
+    )
+
+
 def _coalition_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         Coalition.objects.order_by("code"),

@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     _page("nations/", nations.nation_list, "nations"),
     _page("nations/<str:code>/", nations.nation_detail, "nation"),
     _page("nations/<str:code>/history/", nations.nation_history, "nation-history"),
+    _page("nations/<str:code>/<str:claim>/<int:pk>/reconfirm/", nations.claim_reconfirm, "claim-reconfirm"),
     _page("nations/<str:code>/positions/new/", nations.position_new, "position-new"),
     _page("nations/<str:code>/approvals/new/", nations.approval_new, "approval-new"),
     _page("nations/<str:code>/milestones/new/", nations.milestone_new, "milestone-new"),

@@ -174,6 +174,27 @@ CASES: dict[str, Case] = {
         lambda w: {"reason": "The plan was replaced."},
         lambda w: etag_for(w.milestone_b),
     ),
+    "reconfirm position of A": Case(
+        "post",
+        lambda w: f"/api/v1/positions/{w.position_a.pk}/reconfirm/",
+        only({"officer_a": 200, "write_token_a": 200, "administrator": 200}),
+        lambda w: {},
+        lambda w: etag_for(w.position_a),
+    ),
+    "reconfirm position of B": Case(
+        "post",
+        lambda w: f"/api/v1/positions/{w.position_b.pk}/reconfirm/",
+        only({"administrator": 200}),
+        lambda w: {},
+        lambda w: etag_for(w.position_b),
+    ),
+    "reconfirm unsourced milestone of A": Case(
+        "post",
+        lambda w: f"/api/v1/milestones/{w.milestone_a.pk}/reconfirm/",
+        only({"officer_a": 422, "write_token_a": 422, "administrator": 422}),
+        lambda w: {},
+        lambda w: etag_for(w.milestone_a),
+    ),
     "add algorithm": Case(
         "post",
         lambda w: "/api/v1/algorithms/",

@@ -125,14 +125,14 @@ def worlds(draw: st.DrawFn) -> Snapshot:
     for code in nations:
         w.nation(code, *draw(st.lists(st.sampled_from(COALITIONS), min_size=1, max_size=3, unique=True)))
         for scope in draw(st.lists(st.sampled_from(SCOPES), max_size=2, unique=True)):
-            published = draw(st.one_of(st.none(), st.just(AS_OF), st.just(AS_OF - timedelta(days=3000))))
+            confirmed = draw(st.one_of(st.none(), st.just(AS_OF), st.just(AS_OF - timedelta(days=3000))))
             w.position(
                 code,
                 scope=scope,
                 pqc_stance=draw(st.sampled_from(PqcStance.values)),
                 qkd_stance=draw(st.sampled_from(QkdStance.values)),
                 hybrid_policy=draw(st.sampled_from(HybridPolicy.values)),
-                source_published_on=published,
+                last_confirmed_on=confirmed,
                 releasability_id=draw(releasable),
             )
         for subject in draw(st.lists(st.sampled_from(SUBJECTS), max_size=4)):

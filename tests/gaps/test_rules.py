@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+import pytest
 
 from apps.gaps.rules import REGISTRY
 from apps.gaps.rules.base import severity_of, years_left
@@ -288,15 +290,37 @@ def test_a_plan_that_ends_after_2035_is_a_risk():
 # --- 8. stale or unsourced position --------------------------------------------------------------------
 
 
-def test_stale_and_unsourced_positions():
-    w = allies("CA", "IL", "GB")
-    w.position("CA", source_published_on=date(2023, 1, 1))
-    w.position("IL", source_id=None, source_published_on=None)
-    w.position("GB", source_published_on=date(2025, 3, 20))
+def test_stale_never_confirmed_and_unsourced_positions():
+    w = allies("CA", "IL", "GB", "DE")
+    w.position("CA", last_confirmed_on=date(2023, 1, 1))
+    w.position("IL", source_id=None, last_confirmed_on=None)
+    w.position("GB", last_confirmed_on=date(2026, 3, 20))
+    w.position("DE", last_confirmed_on=None)
     assert {d.key: d.object for d in w.run("stale_position")} == {
         "stale_position:CA:all": "stale",
         "stale_position:IL:all": "unsourced",
+        "stale_position:DE:all": "never confirmed",
     }
+
+
+@pytest.mark.parametrize(("days_ago", "due"), [(179, False), (180, False), (181, True)])
+def test_a_position_is_stale_only_once_due_for_reverification(days_ago: int, due: bool):
+    """The default age is 180 days: confirmed 180 days ago is still in time, 181 is not."""
+    w = allies("CA")
+    w.snap.reverify_after_days = 180
+    w.position("CA", last_confirmed_on=w.as_of - timedelta(days=days_ago))
+    found = w.run("stale_position")
+    assert [d.object for d in found] == (["stale"] if due else [])
+    if due:
+        assert f"last confirmed on {w.as_of - timedelta(days=181)}, 181 days ago" in found[0].explanation
+        assert "due after 180 days" in found[0].explanation
+
+
+def test_the_set_age_is_the_snapshots():
+    w = allies("CA")
+    w.snap.reverify_after_days = 30
+    w.position("CA", last_confirmed_on=w.as_of - timedelta(days=31))
+    assert [d.object for d in w.run("stale_position")] == ["stale"]
 
 
 # --- incremental subjects ------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class World:
     def position(self, code: str, **fields: object) -> PositionRow:
         nid = self.nation_ids[code]
         fields.setdefault("source_id", 1)
-        fields.setdefault("source_published_on", self.as_of)
+        fields.setdefault("last_confirmed_on", self.as_of)
         row = PositionRow(id=next(self.ids), nation_id=nid, **fields)  # type: ignore[arg-type]
         self.snap.positions.setdefault(nid, {})[row.scope] = row
         return row

@@ -3,6 +3,8 @@ finding shows what its evidence rests on and whether any of it was confirmed."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 
 import pytest
@@ -55,3 +57,25 @@ def test_a_finding_on_unconfirmed_claims_says_so_on_its_page_and_in_the_list(
     assert 'class="mark mark-secondary">secondary pages only<' in page and "mark-unconfirmed" in page
     listing = client.get("/findings/").content.decode()
     assert "mark-unconfirmed" in listing
+
+
+def test_the_findings_exports_say_what_each_finding_rests_on_and_if_it_is_unconfirmed(
+    login: Login, officer_a: User, officer_b: User, planner: User, nation_a: Nation, nation_b: Nation
+) -> None:
+    unconfirmed = make_source(kind="secondary", verified=False)
+    declare(nation_a, actor=officer_a, hybrid_policy=HybridPolicy.FORBIDDEN, source=unconfirmed)
+    declare(
+        nation_b,
+        actor=officer_b,
+        hybrid_policy=HybridPolicy.REQUIRED,
+        source=make_source(kind="law", primary_url="https://gov.example/act"),
+    )
+    engine.recompute(trigger=RunTrigger.MANUAL)
+    client = login(planner)
+    rows = {r["rule"]: r for r in csv.DictReader(io.StringIO(client.get("/findings/export.csv").content.decode()))}
+    assert rows[Rule.HYBRID_CONFLICT]["rests_on"] == "official_document"
+    assert rows[Rule.HYBRID_CONFLICT]["unconfirmed"] == "False"
+    data = {r["rule"]: r for r in client.get("/findings/export.json").json()["findings"]}
+    assert data[Rule.HYBRID_CONFLICT]["rests_on"] == "official_document"
+    assert data[Rule.HYBRID_CONFLICT]["unconfirmed"] is False
+    assert data[Rule.STALE_POSITION]["rests_on"] == "secondary_only" and data[Rule.STALE_POSITION]["unconfirmed"]

@@ -120,6 +120,9 @@ class SourceInput(StrictInput):
     verified = serializers.BooleanField(default=False)
     note = serializers.CharField(max_length=5000, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=SourceKind.choices, default=SourceKind.UNKNOWN)
+    confirmed_on = StrictDateField(
+        required=False, allow_null=True, default=None, help_text="The day the source was confirmed to say it."
+    )
 
     def to_internal_value(self, data: Any) -> Any:
         return SourceCitation(**super().to_internal_value(data))
@@ -136,12 +139,15 @@ class SourceOutput(serializers.ModelSerializer):
     )
     basis = serializers.ChoiceField(choices=Basis.choices, read_only=True, help_text="What a claim citing it rests on.")
     unconfirmed = serializers.BooleanField(read_only=True, help_text="The fact was not confirmed in the source.")
+    confirmed_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The day someone last confirmed the source still says it."
+    )
 
     class Meta:
         model = Source
         fields = (
             "id", "authority", "document", "kind", "url", "primary_url", "primary_seen", "published", "verified",
-            "unconfirmed", "basis", "note",
+            "unconfirmed", "basis", "confirmed_on", "note",
         )  # fmt: skip
         read_only_fields = fields
 

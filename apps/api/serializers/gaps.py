@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from apps.api.serializers.base import StrictDateField, StrictInput
 from apps.gaps.models import (
@@ -227,6 +228,21 @@ class ProtocolReadinessOutput(serializers.Serializer):
 
 class AsOfInput(serializers.Serializer):
     as_of = StrictDateField(required=False)
+
+
+class BlankRefusingChoiceField(serializers.ChoiceField):
+    """A choice in a query string where a blank value is malformed, not absent (as ``StrictDateField``)."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "":
+            return ""
+        return super().get_value(dictionary)
+
+
+class DeclaredListInput(AsOfInput):
+    """A declaration list's own parameters: the day, and whether only claims (not) due for re-verification."""
+
+    due_for_reverification = BlankRefusingChoiceField(choices=["true", "false"], required=False)
 
 
 class AcknowledgeInput(StrictInput):

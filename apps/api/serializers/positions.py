@@ -3,8 +3,11 @@ scope, algorithm…); update inputs carry only what a new declaration may change
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.algorithms.models import Algorithm, ParameterSet
@@ -26,10 +29,13 @@ from apps.positions.models import (
     QkdStance,
     Scope,
 )
+from apps.sources.models import SourceKind
+from apps.sources.reverification import Reverification
 
 
 class DeclaredOutput(serializers.Serializer):
-    """Fields every declaration shares."""
+    """Fields every declaration shares (its re-verification on the serializer context's
+    ``reverification_day``, default today)."""
 
     id = serializers.IntegerField(read_only=True)
     nation = serializers.CharField(source="nation.code", read_only=True)
@@ -40,10 +46,28 @@ class DeclaredOutput(serializers.Serializer):
     recorded_at = serializers.DateTimeField(read_only=True)
     superseded_at = serializers.DateTimeField(source="superseded_as_seen", read_only=True, allow_null=True)
     is_current = serializers.BooleanField(read_only=True)
+    last_confirmed_on = serializers.SerializerMethodField(
+        help_text="When the claim was last confirmed in its source as known on the day listed (as_of, or today); "
+        "null: never (an unverified source with no confirmation recorded, or no source)."
+    )
+    due_for_reverification = serializers.SerializerMethodField(
+        help_text="Never confirmed, or last confirmed longer ago than the tracker's re-verification age."
+    )
     note = serializers.CharField(read_only=True)
 
     def get_releasability(self, obj: Declared) -> str | None:
         return obj.releasability.code if obj.releasability else None
+
+    def _reverification(self, obj: Declared) -> Reverification:
+        day: date = self.context.get("reverification_day") or timezone.localdate()
+        return obj.reverification(day)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_last_confirmed_on(self, obj: Declared) -> date | None:
+        return self._reverification(obj).last_confirmed_on
+
+    def get_due_for_reverification(self, obj: Declared) -> bool:
+        return self._reverification(obj).due
 
 
 class PositionOutput(DeclaredOutput):
@@ -130,3 +154,11 @@ class MilestoneCreateInput(MilestoneUpdateInput):
 
 class WithdrawInput(StrictInput):
     reason = serializers.CharField(max_length=500)
+
+
+class ReconfirmInput(StrictInput):
+    kind = serializers.ChoiceField(
+        choices=SourceKind.choices,
+        default=SourceKind.UNKNOWN,
+        help_text="The kind of the source, when the source cited does not say it (a person's citation must).",
+    )

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, ClassVar, TypeVar
 
 from django.db import models, transaction
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -24,7 +25,7 @@ from apps.api.pagination import Cursors, Pages
 from apps.api.permissions import token_write_nations
 from apps.api.serializers import positions as s
 from apps.api.serializers import previews
-from apps.api.serializers.gaps import AsOfInput
+from apps.api.serializers.gaps import DeclaredListInput
 from apps.api.views.base import ApiViewSet, RetrieveMixin
 from apps.gaps.preview import (
     DraftChanges,
@@ -35,6 +36,7 @@ from apps.gaps.preview import (
 from apps.positions.models import Approval, Declared, Milestone, Position
 from apps.positions.services import (
     approval_set,
+    declaration_reconfirm,
     declaration_revise,
     declaration_withdraw,
     milestone_set,
@@ -43,6 +45,12 @@ from apps.positions.services import (
 
 V = TypeVar("V", bound="DeclaredViewSet")
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The declarations in force on this date.")
+DUE = OpenApiParameter(
+    "due_for_reverification",
+    OpenApiTypes.STR,
+    enum=["true", "false"],
+    description="Only the declarations that are (true) or are not (false) due for re-verification on that day.",
+)
 
 
 class DeclaredViewSet(RetrieveMixin, ApiViewSet):
@@ -71,14 +79,22 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
         return type(self).service(**values, actor=self.actor, token_nations=token_nations, first=True)
 
     def list(self, request: Request) -> Response:
-        """The declarations in force now, or on ``as_of``."""
+        """The declarations in force now, or on ``as_of``; with ``due_for_reverification``, only those that
+        are (or are not) due on that day. Each says when it was last confirmed as known on that day."""
         queryset: Any = self.filter_queryset(self.get_queryset())
-        query = AsOfInput(data=request.query_params)
+        query = DeclaredListInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         day: date | None = query.validated_data.get("as_of")
         queryset = queryset.as_of(day) if day else queryset.current()
+        self.reverification_day = day or timezone.localdate()
+        due = query.validated_data.get("due_for_reverification")
+        if due is not None:
+            queryset = queryset.due_for_reverification(self.reverification_day, due=due == "true")
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "reverification_day": getattr(self, "reverification_day", None)}
 
     @action(detail=False, pagination_class=Cursors)
     def history(self, request: Request) -> Response:
@@ -118,6 +134,28 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
 
     def partial_update(self, request: Request, pk: str) -> Response:
         return self.update(request, pk, partial=True)
+
+
+class ReconfirmMixin:
+    """Positions, approvals and milestones can be reconfirmed: still true as of today."""
+
+    @action(detail=True, methods=["post"], if_match_required=True)
+    def reconfirm(self, request: Request, pk: str) -> Response:
+        """Record that the declaration in force is still true as of today (needs If-Match): its successor
+        says the same and cites the same source confirmed today; the history keeps the older one. ``kind``
+        names the kind of a source that does not say it. Answers with the successor."""
+        view: Any = self
+        data = view.validated(s.ReconfirmInput)
+
+        def apply() -> Response:
+            record = lock_for_update(request, view.model.objects.seen_by(view.actor), pk)
+            successor = declaration_reconfirm(
+                record=record, actor=view.actor, kind=data["kind"], token_nations=token_write_nations(request)
+            )
+            return view.respond(successor, view.get_serializer_class())
+
+        with transaction.atomic():
+            return idempotent_create(request, apply)
 
 
 class WithdrawMixin:
@@ -162,12 +200,13 @@ def _declared(
             preview,
         )
         schema: Any = extend_schema_view(
-            list=extend_schema(parameters=[AS_OF]),
+            list=extend_schema(parameters=[AS_OF, DUE]),
             history=extend_schema(responses=history(many=True)),
             create=extend_schema(request=create, responses={201: output}),
             update=extend_schema(request=update, responses=output),
             partial_update=extend_schema(request=update, responses=output),
             preview=extend_schema(request=create, responses=preview),
+            reconfirm=extend_schema(request=s.ReconfirmInput, responses=output),
         )
         return schema(view)  # type: ignore[no-any-return]
 
@@ -181,7 +220,7 @@ def _declared(
     s.PositionUpdateInput,
     previews.PositionPreviewOutput,
 )
-class PositionViewSet(DeclaredViewSet):
+class PositionViewSet(ReconfirmMixin, DeclaredViewSet):
     model = Position
     filterset_class = filters.PositionFilter
     service = staticmethod(position_declare)
@@ -196,7 +235,7 @@ class PositionViewSet(DeclaredViewSet):
     s.ApprovalUpdateInput,
     previews.ApprovalPreviewOutput,
 )
-class ApprovalViewSet(WithdrawMixin, DeclaredViewSet):
+class ApprovalViewSet(ReconfirmMixin, WithdrawMixin, DeclaredViewSet):
     model = Approval
     filterset_class = filters.ApprovalFilter
     related = ("nation", "releasability", "source", "algorithm", "parameter_set")
@@ -212,7 +251,7 @@ class ApprovalViewSet(WithdrawMixin, DeclaredViewSet):
     s.MilestoneUpdateInput,
     previews.MilestonePreviewOutput,
 )
-class MilestoneViewSet(WithdrawMixin, DeclaredViewSet):
+class MilestoneViewSet(ReconfirmMixin, WithdrawMixin, DeclaredViewSet):
     model = Milestone
     filterset_class = filters.MilestoneFilter
     ordering_fields = ("target_on", "declared_on", "recorded_at", "id")

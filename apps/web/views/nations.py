@@ -6,27 +6,47 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Role
+from apps.core.exceptions import DomainError
 from apps.gaps.preview import position_draft_changes
 from apps.nations.models import Nation
-from apps.positions.models import Approval, Milestone, Position, Scope
-from apps.positions.services import approval_set, milestone_set, position_declare
-from apps.reports.dossier import declaration_history, declarations_in_force, nation_dossier, nation_gaps_on
+from apps.positions.models import Approval, Declared, Milestone, Position, Scope
+from apps.positions.services import approval_set, declaration_reconfirm, milestone_set, position_declare
+from apps.reports.dossier import (
+    declaration_history,
+    declarations_in_force,
+    nation_dossier,
+    nation_gaps_on,
+    nations_with_claims_due,
+)
 from apps.reports.findings import open_findings_for_nation
 from apps.web.forms import (
     ApprovalForm,
     MilestoneForm,
     PositionForm,
+    ReconfirmForm,
     SourceForm,
     asked_identity,
     starting_values,
 )
-from apps.web.views.base import AuthedRequest, date_switch, may_write, nation_or_404, require_write, submitted
+from apps.web.views.base import (
+    AuthedRequest,
+    date_switch,
+    may_write,
+    nation_or_404,
+    refuse,
+    require_write,
+    submitted,
+)
 
 
 def home(request: AuthedRequest) -> HttpResponse:
@@ -40,12 +60,17 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 def nation_list(request: AuthedRequest) -> HttpResponse:
-    """Every nation, each marked when it has said nothing; ``?undeclared=1`` lists only those."""
+    """Every nation, each marked when it has said nothing; ``?undeclared=1`` lists only those, ``?due=1`` only
+    those with a claim in force that is due for re-verification (as the reader may see them)."""
     only_undeclared = request.GET.get("undeclared") == "1"
+    only_due = request.GET.get("due") == "1"
     nations = (
         Nation.objects.said_nothing(request.user) if only_undeclared else Nation.objects.with_declared(request.user)
     )
-    context = {"nations": nations.order_by("code"), "only_undeclared": only_undeclared}
+    if only_due:
+        nations = nations.filter(pk__in=nations_with_claims_due(user=request.user, day=timezone.localdate()))
+    context = {"nations": nations.order_by("code"), "only_undeclared": only_undeclared, "only_due": only_due}
+    context["reverify_after_days"] = settings.PQCTRACK_REVERIFY_AFTER_DAYS
     return render(request, "web/nation_list.html", context)
 
 
@@ -63,6 +88,8 @@ def nation_detail(request: AuthedRequest, code: str) -> HttpResponse:
         "findings": findings,
         "can_write": may_write(request.user, nation),
         "switch": switch,
+        "reverify_after_days": settings.PQCTRACK_REVERIFY_AFTER_DAYS,
+        "reconfirm_form": ReconfirmForm(),
     }
     return render(request, "web/nation_detail.html", context, status=switch.status)
 
@@ -152,3 +179,31 @@ def approval_new(request: AuthedRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def milestone_new(request: AuthedRequest, code: str) -> HttpResponse:
     return _declaration_new(request, code, MilestoneForm, Milestone, milestone_set)
+
+
+#: The claims a dossier lists, by the word its reconfirm address uses.
+CLAIMS: dict[str, type[Declared]] = {"position": Position, "approval": Approval, "milestone": Milestone}
+
+
+@require_http_methods(["POST"])
+def claim_reconfirm(request: AuthedRequest, code: str, claim: str, pk: int) -> HttpResponse:
+    """ "Still true as of today": ``declaration_reconfirm`` on a claim of the dossier, then back to it."""
+    nation = nation_or_404(code)
+    require_write(request.user, nation)
+    model = CLAIMS.get(claim)
+    if model is None:
+        raise Http404("No such kind of claim.")
+    declarations: Any = model._default_manager
+    record = get_object_or_404(declarations.seen_by(request.user).filter(nation=nation), pk=pk)
+    form = ReconfirmForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("Choose a kind of source from the list.")
+    try:
+        successor = declaration_reconfirm(record=record, actor=request.user, kind=form.cleaned_data["kind"])
+    except DomainError as error:
+        if error.status_code in (403, 404):
+            raise refuse(error) from None
+        messages.error(request, f"Not confirmed: {error.message}")
+        return redirect(f"{reverse('nation', args=[nation.code])}#{claim}-{record.pk}")
+    messages.success(request, f"Confirmed as still true on {successor.source.confirmed_on:%Y-%m-%d}.")  # type: ignore[union-attr]
+    return redirect(f"{reverse('nation', args=[nation.code])}#{claim}-{successor.pk}")
