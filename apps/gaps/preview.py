@@ -229,19 +229,29 @@ def _stated(fields: dict[str, Any]) -> dict[str, Any]:
 def _gaps(*, nation: Nation | None, actor: User | None, in_force: Callable[[Snapshot], Snapshot]) -> Preview:
     """The gaps of ``nation`` (None: of every nation) today, and with a draft in force (``in_force`` gives
     that copy of the snapshot): those it would open and the stored ones it would close, as ``actor`` may
-    see them."""
+    see them.
+
+    Both sides are judged on the world as the actor knows it (``load_snapshot``'s ``seen_by``), and only
+    what they may see of it counts; otherwise a hidden record would show through: a gap the draft opens
+    left out because a hidden finding has its key already, or a finding listed as closed (or not) because
+    of a hidden record that would hold it open, or end it (issue 9)."""
+    today = timezone.localdate()
     if nation is None:
-        subjects, snapshot = Subjects(), load_snapshot(timezone.localdate())
+        subjects, snapshot = Subjects(), load_snapshot(today, seen_by=actor)
     else:
-        subjects, snapshot = Subjects(frozenset([nation.pk])), load_snapshot(timezone.localdate(), [nation.pk])
-    before = {d.key for d in evaluate(snapshot, subjects)}
+        subjects, snapshot = Subjects(frozenset([nation.pk])), load_snapshot(today, [nation.pk], seen_by=actor)
+
+    def seen(drafts: list[FindingDraft]) -> list[FindingDraft]:
+        return [d for d in drafts if may_see_derived(actor, d.required_clearances)]
+
+    before = {d.key for d in seen(evaluate(snapshot, subjects))}
     drafted = in_force(snapshot)
-    after = evaluate(drafted, subjects)
+    after = seen(evaluate(drafted, subjects))
     after_keys = {d.key for d in after}
     closed = Finding.objects.unresolved().filter(key__in=before - after_keys)
     if actor is not None:
         closed = closed.visible_to(actor)
-    opened = [_unsaved(d) for d in after if d.key not in before and may_see_derived(actor, d.required_clearances)]
+    opened = [_unsaved(d) for d in after if d.key not in before]
     closed = closed.select_related("nation_a", "nation_b", "coalition", "protocol").order_by("key")
     return Preview(opened=opened, closed=list(closed), snapshot=drafted)
 
