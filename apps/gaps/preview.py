@@ -26,7 +26,7 @@ from apps.nations.models import Nation
 from apps.positions.changes import FieldChange, declaration_changes
 from apps.positions.models import Approval, Declared, HybridPolicy, Milestone, Position, PqcStance, QkdStance, Scope
 from apps.sources.models import basis_of
-from apps.sources.services import SourceCitation
+from apps.sources.services import SourceCitation, ensure_cited_by_person
 from apps.standards.models import NEWEST_FIRST, Lifecycle, WorkItem, WorkItemStatus
 from apps.standards.services import lifecycle_of
 
@@ -81,6 +81,7 @@ def preview_position(
     unknown = set(position_fields) - PREVIEW_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown position fields: {', '.join(sorted(unknown))}.")
+    _cited_as_saved(actor, position_fields.get("source"))
     citation: SourceCitation | None = position_fields.get("source")
     declared = position_fields.get("declared")
     draft = PositionRow(
@@ -131,6 +132,7 @@ def preview_approval(
     algorithm, parameter_set = approval_fields["algorithm"], approval_fields.get("parameter_set")
     if parameter_set is not None and parameter_set.algorithm_id != algorithm.pk:
         raise InvalidInput(f"{parameter_set.name} is not a parameter set of {algorithm.name}.", field="parameter_set")
+    _cited_as_saved(actor, approval_fields.get("source"))
     draft = ApprovalRow(
         id=DRAFT_ID,
         nation_id=nation.pk,
@@ -161,6 +163,7 @@ def preview_milestone(
     with it in force in place of the one of its identity (kind, scope, title). Writes nothing."""
     ensure_can_write_nation(actor, nation.pk, token_nations=token_nations)
     _known(milestone_fields, MILESTONE_PREVIEW_FIELDS, required=("kind", "title", "target"))
+    _cited_as_saved(actor, milestone_fields.get("source"))
     draft = MilestoneRow(
         id=DRAFT_ID,
         nation_id=nation.pk,
@@ -214,6 +217,13 @@ def _known(fields: dict[str, Any], allowed: set[str], *, required: tuple[str, ..
         raise InvalidInput(
             "A draft names its identity.", errors={name: ["This field is required."] for name in missing}
         )
+
+
+def _cited_as_saved(actor: User | None, cited: SourceCitation | None) -> None:
+    """A person's or a token's draft cites its source as their declaration must (``ensure_cited_by_person``),
+    so the preview is refused as the save would be; the system (``actor`` None) cites what its files give."""
+    if actor is not None:
+        ensure_cited_by_person(cited)
 
 
 def _stated(fields: dict[str, Any]) -> dict[str, Any]:
@@ -344,12 +354,18 @@ def _status_changes(current: WorkItemStatus | None, draft: WorkItemStatus) -> li
 
 
 def preview_work_item_status(
-    *, work_item: WorkItem, status: str, actor: User | None, on: PartialDate | None = None
+    *,
+    work_item: WorkItem,
+    status: str,
+    actor: User | None,
+    source: SourceCitation | None,
+    on: PartialDate | None = None,
 ) -> StatusPreview:
     """What ``work_item_status_record`` with these arguments would do: the rules evaluated today for every
     allied nation on an in-memory snapshot in which the draft status is in force (when it would be; see
-    ``StatusPreview``). Writes nothing. Refused to anyone who may not curate the catalogue; both lists
-    scoped to what ``actor`` may see, as ``preview_position``'s are."""
+    ``StatusPreview``). Writes nothing. Refused to anyone who may not curate the catalogue, and as the save
+    would be when a person's or a token's draft cites no proper source (one recorded already is a no-op,
+    not refused); both lists scoped to what ``actor`` may see, as ``preview_position``'s are."""
     ensure_can_curate_catalogue(actor)
     today = timezone.localdate()
     draft = WorkItemStatus(
@@ -361,6 +377,8 @@ def preview_work_item_status(
     )
     current = WorkItemStatus.objects.filter(work_item=work_item).dated_by(today).order_by(*NEWEST_FIRST).first()
     recorded = WorkItemStatus.objects.filter(work_item=work_item, status=status, status_on=draft.status_on).first()
+    if recorded is None:
+        _cited_as_saved(actor, source)
     in_force = recorded == current if recorded is not None else _would_be_in_force(draft, current, today)
     preview = StatusPreview(
         as_of=today,

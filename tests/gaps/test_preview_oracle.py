@@ -23,16 +23,11 @@ from apps.gaps.preview import Preview, preview_approval, preview_milestone, prev
 from apps.nations.models import Coalition, Nation
 from apps.positions.models import Approval, Milestone, MilestoneKind, Position, Scope
 from apps.positions.services import approval_set
-from apps.sources.services import SourceCitation
 from apps.standards.models import WorkItem
 from apps.standards.services import work_item_status_record
 from tests.api.scenario import World, build_world
-from tests.factories import CoalitionFactory, MembershipFactory, UserFactory, declare, set_milestone
+from tests.factories import CITED, CoalitionFactory, MembershipFactory, UserFactory, declare, set_milestone
 
-CITED = SourceCitation(
-    authority="Ministry", document="Guidance", kind="guidance", url="https://example.org/g",
-    published=PartialDate.parse("2025-04"),
-)  # fmt: skip
 NATIONAL = (Position, Approval, Milestone)
 
 
@@ -150,7 +145,7 @@ def test_the_status_preview_judges_on_what_the_analyst_may_see(
 
     def preview() -> tuple[list[str], list[str]]:
         status = preview_work_item_status(
-            work_item=item, status="withdrawn", on=PartialDate.parse("2026-11"), actor=analyst
+            work_item=item, status="withdrawn", on=PartialDate.parse("2026-11"), source=CITED, actor=analyst
         )
         return sorted(f.key for f in status.opened), sorted(f.key for f in status.closed)
 

@@ -105,9 +105,13 @@ def position_new(request: AuthedRequest, code: str) -> HttpResponse:
                 messages.success(request, f"Position published for {nation.code}.")
                 return redirect("nation", code=nation.code)
         else:
-            context["preview"] = position_draft_changes(
-                user=request.user, nation=nation, fields=fields, source=source_form.citation()
-            )
+
+            def preview() -> None:
+                context["preview"] = position_draft_changes(
+                    user=request.user, nation=nation, fields=fields, source=source_form.citation()
+                )
+
+            submitted(form, preview)  # a refusal is shown on the form, as the publish's would be
     return render(request, "web/position_form.html", context)
 
 
