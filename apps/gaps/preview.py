@@ -99,21 +99,6 @@ def preview_position(
     return _gaps(nation=nation, actor=actor, in_force=lambda snapshot: snapshot.with_position(draft))
 
 
-def position_draft_changes(
-    *,
-    user: User,
-    nation: Nation,
-    fields: dict[str, Any],
-    source: SourceCitation | None,
-    token_nations: Collection[int] | None = None,
-) -> DraftChanges:
-    """The draft's field differences from the position in force and the gaps it would open and close, as
-    ``user`` may see them (``fields``: ``position_declare``'s keyword arguments but nation, actor, source).
-    Writes nothing."""
-    gaps = preview_position(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
-    return _draft_changes(Position, user=user, nation=nation, fields=fields, source=source, gaps=gaps)
-
-
 #: A draft approval or milestone is not saved, so it has no id; the rules order rows by id, so it takes one
 #: no stored row has (ids start at 1), and the preview's evidence names it as unsaved (id None).
 DRAFT_ID = 0
@@ -182,32 +167,6 @@ def preview_milestone(
     return _gaps(nation=nation, actor=actor, in_force=in_force)
 
 
-def approval_draft_changes(
-    *,
-    user: User,
-    nation: Nation,
-    fields: dict[str, Any],
-    source: SourceCitation | None,
-    token_nations: Collection[int] | None = None,
-) -> DraftChanges:
-    """``position_draft_changes`` for a draft approval."""
-    gaps = preview_approval(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
-    return _draft_changes(Approval, user=user, nation=nation, fields=fields, source=source, gaps=gaps)
-
-
-def milestone_draft_changes(
-    *,
-    user: User,
-    nation: Nation,
-    fields: dict[str, Any],
-    source: SourceCitation | None,
-    token_nations: Collection[int] | None = None,
-) -> DraftChanges:
-    """``position_draft_changes`` for a draft milestone."""
-    gaps = preview_milestone(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
-    return _draft_changes(Milestone, user=user, nation=nation, fields=fields, source=source, gaps=gaps)
-
-
 def _known(fields: dict[str, Any], allowed: set[str], *, required: tuple[str, ...]) -> None:
     unknown = set(fields) - allowed
     if unknown:
@@ -274,17 +233,21 @@ def _unsaved(draft: FindingDraft) -> FindingDraft:
     return dataclasses.replace(draft, evidence=evidence)
 
 
-def _draft_changes(
+def draft_changes(
     model: type[Declared],
     *,
     user: User,
     nation: Nation,
     fields: dict[str, Any],
     source: SourceCitation | None,
-    gaps: Preview,
+    token_nations: Collection[int] | None = None,
 ) -> DraftChanges:
-    """How the draft (``fields``, as its service takes them) differs from the declaration in force for its
-    identity as ``user`` may see it, with the gaps ``gaps`` found."""
+    """How a draft ``model`` declaration (a position, an approval or a milestone: ``fields``, its service's
+    keyword arguments but nation, actor and source) differs from the one in force for its identity as
+    ``user`` may see it, and the gaps it would open and close (``preview_position``, ``preview_approval``,
+    ``preview_milestone``), as ``user`` may see them. Writes nothing."""
+    preview = _PREVIEWS[model]
+    gaps = preview(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
     values = {k: v for k, v in fields.items() if k not in ("declared", "target")}
     for given, stored in (("declared", "declared"), ("target", "target")):
         if given in fields:
@@ -296,6 +259,14 @@ def _draft_changes(
     declarations: Any = model._default_manager
     current = declarations.seen_by(user).current().filter(**identity).select_related("source", "releasability").first()
     return DraftChanges(current=current, changes=declaration_changes(current, draft), gaps=gaps)
+
+
+#: The preview of each kind of declaration, for ``draft_changes``.
+_PREVIEWS: dict[type[Declared], Callable[..., Preview]] = {
+    Position: preview_position,
+    Approval: preview_approval,
+    Milestone: preview_milestone,
+}
 
 
 @dataclass

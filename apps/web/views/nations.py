@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Role
-from apps.gaps.preview import position_draft_changes
+from apps.gaps.preview import draft_changes
 from apps.nations.models import Nation
 from apps.positions.models import Approval, Milestone, Position, Scope
 from apps.positions.services import approval_set, milestone_set, position_declare
@@ -107,8 +107,8 @@ def position_new(request: AuthedRequest, code: str) -> HttpResponse:
         else:
 
             def preview() -> None:
-                context["preview"] = position_draft_changes(
-                    user=request.user, nation=nation, fields=fields, source=source_form.citation()
+                context["preview"] = draft_changes(
+                    Position, user=request.user, nation=nation, fields=fields, source=source_form.citation()
                 )
 
             submitted(form, preview)  # a refusal is shown on the form, as the publish's would be
