@@ -123,6 +123,25 @@ def test_a_finding_closed_is_judged_without_the_hidden_record_that_would_hold_it
     assert _opened(seen) == _opened(as_if_alone)
 
 
+def test_a_record_superseded_only_by_one_the_actor_may_not_see_is_still_in_force_for_the_preview(
+    world: World, nation_a: Nation, officer_a: User, elsewhere: Coalition
+) -> None:
+    """A's public position (a PQC adopter) is superseded by one releasable only to B's coalition. To A's
+    officer the public one is still in force (as every read shows it), so a draft that declares nothing on
+    PQC opens the undeclared-stance gap, as it would had the hidden one never been recorded; a preview that
+    merely left the hidden one out would find A with no position at all, the gap open already."""
+    declare(nation_a, qkd_stance="deploying", releasability=elsewhere)
+    _swept()
+    draft = {"pqc_stance": "undeclared", "qkd_stance": "rejects", "hybrid_policy": "optional", "source": CITED}
+    seen = preview_position(nation=nation_a, actor=officer_a, **draft)
+    _without_hidden(officer_a)
+    assert Position.objects.current().get(nation=nation_a) == world.position_a  # back in force
+    as_if_alone = preview_position(nation=nation_a, actor=officer_a, **draft)
+    assert "undeclared_stance:AA" in [key for key, *_ in _opened(as_if_alone)]
+    assert _opened(seen) == _opened(as_if_alone)
+    assert _closed(seen) == _closed(as_if_alone)
+
+
 def test_the_status_preview_judges_on_what_the_analyst_may_see(
     world: World, nation_a: Nation, nation_b: Nation, elsewhere: Coalition
 ) -> None:
