@@ -12,7 +12,16 @@ from apps.nations.models import Coalition, CoalitionKind, Membership, Nation
 from apps.positions.models import HybridPolicy, Milestone, Position, PqcStance, QkdStance
 from apps.positions.services import milestone_set, position_declare
 from apps.sources.models import Source
-from apps.sources.services import source_record
+from apps.sources.services import SourceCitation, source_record
+
+#: A citation a person may give (who said it and when, and what kind of source: issue 10), unsaved.
+CITED = SourceCitation(
+    authority="Ministry",
+    document="Guidance",
+    kind="guidance",
+    url="https://example.org/g",
+    published=PartialDate.parse("2025-04"),
+)
 
 
 class NationFactory(factory.django.DjangoModelFactory):

@@ -26,7 +26,7 @@ from apps.nations.models import Nation
 from apps.positions.changes import FieldChange, declaration_changes
 from apps.positions.models import Approval, Declared, HybridPolicy, Milestone, Position, PqcStance, QkdStance, Scope
 from apps.sources.models import basis_of
-from apps.sources.services import SourceCitation
+from apps.sources.services import SourceCitation, ensure_cited_by_person
 from apps.standards.models import NEWEST_FIRST, Lifecycle, WorkItem, WorkItemStatus
 from apps.standards.services import lifecycle_of
 
@@ -81,6 +81,7 @@ def preview_position(
     unknown = set(position_fields) - PREVIEW_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown position fields: {', '.join(sorted(unknown))}.")
+    _cited_as_saved(actor, position_fields.get("source"))
     citation: SourceCitation | None = position_fields.get("source")
     declared = position_fields.get("declared")
     draft = PositionRow(
@@ -96,21 +97,6 @@ def preview_position(
         **_stated(position_fields),
     )
     return _gaps(nation=nation, actor=actor, in_force=lambda snapshot: snapshot.with_position(draft))
-
-
-def position_draft_changes(
-    *,
-    user: User,
-    nation: Nation,
-    fields: dict[str, Any],
-    source: SourceCitation | None,
-    token_nations: Collection[int] | None = None,
-) -> DraftChanges:
-    """The draft's field differences from the position in force and the gaps it would open and close, as
-    ``user`` may see them (``fields``: ``position_declare``'s keyword arguments but nation, actor, source).
-    Writes nothing."""
-    gaps = preview_position(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
-    return _draft_changes(Position, user=user, nation=nation, fields=fields, source=source, gaps=gaps)
 
 
 #: A draft approval or milestone is not saved, so it has no id; the rules order rows by id, so it takes one
@@ -131,6 +117,7 @@ def preview_approval(
     algorithm, parameter_set = approval_fields["algorithm"], approval_fields.get("parameter_set")
     if parameter_set is not None and parameter_set.algorithm_id != algorithm.pk:
         raise InvalidInput(f"{parameter_set.name} is not a parameter set of {algorithm.name}.", field="parameter_set")
+    _cited_as_saved(actor, approval_fields.get("source"))
     draft = ApprovalRow(
         id=DRAFT_ID,
         nation_id=nation.pk,
@@ -161,6 +148,7 @@ def preview_milestone(
     with it in force in place of the one of its identity (kind, scope, title). Writes nothing."""
     ensure_can_write_nation(actor, nation.pk, token_nations=token_nations)
     _known(milestone_fields, MILESTONE_PREVIEW_FIELDS, required=("kind", "title", "target"))
+    _cited_as_saved(actor, milestone_fields.get("source"))
     draft = MilestoneRow(
         id=DRAFT_ID,
         nation_id=nation.pk,
@@ -179,32 +167,6 @@ def preview_milestone(
     return _gaps(nation=nation, actor=actor, in_force=in_force)
 
 
-def approval_draft_changes(
-    *,
-    user: User,
-    nation: Nation,
-    fields: dict[str, Any],
-    source: SourceCitation | None,
-    token_nations: Collection[int] | None = None,
-) -> DraftChanges:
-    """``position_draft_changes`` for a draft approval."""
-    gaps = preview_approval(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
-    return _draft_changes(Approval, user=user, nation=nation, fields=fields, source=source, gaps=gaps)
-
-
-def milestone_draft_changes(
-    *,
-    user: User,
-    nation: Nation,
-    fields: dict[str, Any],
-    source: SourceCitation | None,
-    token_nations: Collection[int] | None = None,
-) -> DraftChanges:
-    """``position_draft_changes`` for a draft milestone."""
-    gaps = preview_milestone(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
-    return _draft_changes(Milestone, user=user, nation=nation, fields=fields, source=source, gaps=gaps)
-
-
 def _known(fields: dict[str, Any], allowed: set[str], *, required: tuple[str, ...]) -> None:
     unknown = set(fields) - allowed
     if unknown:
@@ -214,6 +176,13 @@ def _known(fields: dict[str, Any], allowed: set[str], *, required: tuple[str, ..
         raise InvalidInput(
             "A draft names its identity.", errors={name: ["This field is required."] for name in missing}
         )
+
+
+def _cited_as_saved(actor: User | None, cited: SourceCitation | None) -> None:
+    """A person's or a token's draft cites its source as their declaration must (``ensure_cited_by_person``),
+    so the preview is refused as the save would be; the system (``actor`` None) cites what its files give."""
+    if actor is not None:
+        ensure_cited_by_person(cited)
 
 
 def _stated(fields: dict[str, Any]) -> dict[str, Any]:
@@ -229,19 +198,29 @@ def _stated(fields: dict[str, Any]) -> dict[str, Any]:
 def _gaps(*, nation: Nation | None, actor: User | None, in_force: Callable[[Snapshot], Snapshot]) -> Preview:
     """The gaps of ``nation`` (None: of every nation) today, and with a draft in force (``in_force`` gives
     that copy of the snapshot): those it would open and the stored ones it would close, as ``actor`` may
-    see them."""
+    see them.
+
+    Both sides are judged on the world as the actor knows it (``load_snapshot``'s ``seen_by``), and only
+    what they may see of it counts; otherwise a hidden record would show through: a gap the draft opens
+    left out because a hidden finding has its key already, or a finding listed as closed (or not) because
+    of a hidden record that would hold it open, or end it (issue 9)."""
+    today = timezone.localdate()
     if nation is None:
-        subjects, snapshot = Subjects(), load_snapshot(timezone.localdate())
+        subjects, snapshot = Subjects(), load_snapshot(today, seen_by=actor)
     else:
-        subjects, snapshot = Subjects(frozenset([nation.pk])), load_snapshot(timezone.localdate(), [nation.pk])
-    before = {d.key for d in evaluate(snapshot, subjects)}
+        subjects, snapshot = Subjects(frozenset([nation.pk])), load_snapshot(today, [nation.pk], seen_by=actor)
+
+    def seen(drafts: list[FindingDraft]) -> list[FindingDraft]:
+        return [d for d in drafts if may_see_derived(actor, d.required_clearances)]
+
+    before = {d.key for d in seen(evaluate(snapshot, subjects))}
     drafted = in_force(snapshot)
-    after = evaluate(drafted, subjects)
+    after = seen(evaluate(drafted, subjects))
     after_keys = {d.key for d in after}
     closed = Finding.objects.unresolved().filter(key__in=before - after_keys)
     if actor is not None:
         closed = closed.visible_to(actor)
-    opened = [_unsaved(d) for d in after if d.key not in before and may_see_derived(actor, d.required_clearances)]
+    opened = [_unsaved(d) for d in after if d.key not in before]
     closed = closed.select_related("nation_a", "nation_b", "coalition", "protocol").order_by("key")
     return Preview(opened=opened, closed=list(closed), snapshot=drafted)
 
@@ -254,17 +233,21 @@ def _unsaved(draft: FindingDraft) -> FindingDraft:
     return dataclasses.replace(draft, evidence=evidence)
 
 
-def _draft_changes(
+def draft_changes(
     model: type[Declared],
     *,
     user: User,
     nation: Nation,
     fields: dict[str, Any],
     source: SourceCitation | None,
-    gaps: Preview,
+    token_nations: Collection[int] | None = None,
 ) -> DraftChanges:
-    """How the draft (``fields``, as its service takes them) differs from the declaration in force for its
-    identity as ``user`` may see it, with the gaps ``gaps`` found."""
+    """How a draft ``model`` declaration (a position, an approval or a milestone: ``fields``, its service's
+    keyword arguments but nation, actor and source) differs from the one in force for its identity as
+    ``user`` may see it, and the gaps it would open and close (``preview_position``, ``preview_approval``,
+    ``preview_milestone``), as ``user`` may see them. Writes nothing."""
+    preview = _PREVIEWS[model]
+    gaps = preview(nation=nation, actor=user, token_nations=token_nations, source=source, **fields)
     values = {k: v for k, v in fields.items() if k not in ("declared", "target")}
     for given, stored in (("declared", "declared"), ("target", "target")):
         if given in fields:
@@ -276,6 +259,14 @@ def _draft_changes(
     declarations: Any = model._default_manager
     current = declarations.seen_by(user).current().filter(**identity).select_related("source", "releasability").first()
     return DraftChanges(current=current, changes=declaration_changes(current, draft), gaps=gaps)
+
+
+#: The preview of each kind of declaration, for ``draft_changes``.
+_PREVIEWS: dict[type[Declared], Callable[..., Preview]] = {
+    Position: preview_position,
+    Approval: preview_approval,
+    Milestone: preview_milestone,
+}
 
 
 @dataclass
@@ -334,12 +325,18 @@ def _status_changes(current: WorkItemStatus | None, draft: WorkItemStatus) -> li
 
 
 def preview_work_item_status(
-    *, work_item: WorkItem, status: str, actor: User | None, on: PartialDate | None = None
+    *,
+    work_item: WorkItem,
+    status: str,
+    actor: User | None,
+    source: SourceCitation | None,
+    on: PartialDate | None = None,
 ) -> StatusPreview:
     """What ``work_item_status_record`` with these arguments would do: the rules evaluated today for every
     allied nation on an in-memory snapshot in which the draft status is in force (when it would be; see
-    ``StatusPreview``). Writes nothing. Refused to anyone who may not curate the catalogue; both lists
-    scoped to what ``actor`` may see, as ``preview_position``'s are."""
+    ``StatusPreview``). Writes nothing. Refused to anyone who may not curate the catalogue, and as the save
+    would be when a person's or a token's draft cites no proper source (one recorded already is a no-op,
+    not refused); both lists scoped to what ``actor`` may see, as ``preview_position``'s are."""
     ensure_can_curate_catalogue(actor)
     today = timezone.localdate()
     draft = WorkItemStatus(
@@ -351,6 +348,8 @@ def preview_work_item_status(
     )
     current = WorkItemStatus.objects.filter(work_item=work_item).dated_by(today).order_by(*NEWEST_FIRST).first()
     recorded = WorkItemStatus.objects.filter(work_item=work_item, status=status, status_on=draft.status_on).first()
+    if recorded is None:
+        _cited_as_saved(actor, source)
     in_force = recorded == current if recorded is not None else _would_be_in_force(draft, current, today)
     preview = StatusPreview(
         as_of=today,

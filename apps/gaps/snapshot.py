@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 
+from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
 from apps.audit.queries import rows_as_recorded
 from apps.core.dates import DatePrecision, partial
@@ -322,14 +323,18 @@ def load_snapshot(
     known_at: datetime | None = None,
     *,
     coalition_id: int | None = None,
+    seen_by: User | None = None,
 ) -> Snapshot:
     """Read the data in force on ``as_of``: for today (or later) the declarations currently in force, for
     a past date those in force then (``as_of``). With ``known_at``, only what the tracker had recorded by
     that moment counts ("as known then"), and "current" means current at that moment. With ``nation_ids``,
     national records are read only for those nations and their allies (everything an incremental recompute
     of them can look at); with ``coalition_id`` instead, only for the coalition's members on ``as_of`` (all
-    a coalition's own evaluation looks at). Thirteen queries, whatever the number of nations (fifteen
-    with ``known_at``)."""
+    a coalition's own evaluation looks at). With ``seen_by``, the world as that user knows it: only the
+    national records they may see, each in force as far as they may know (``seen_by``: one superseded by a
+    record they may not see is still in force), so nothing evaluated on it depends on a record they may not
+    see (a preview's). Thirteen queries, whatever the number of nations (fifteen with ``known_at``; the
+    user's clearance is one more unless already read)."""
     memberships = memberships_on(as_of, known_at)
     scope_ids: set[int] | None = None
     if nation_ids is not None:
@@ -342,6 +347,8 @@ def load_snapshot(
     def national(qs):  # type: ignore[no-untyped-def]
         # A new declaration may be undated (or dated earlier than the one it supersedes): what is current
         # is what the nation says now (or said at ``known_at``), whatever the dates its sources carry.
+        if seen_by is not None:
+            qs = qs.seen_by(seen_by)
         qs = qs.in_force(as_of, known_at)
         return qs if scope_ids is None else qs.filter(nation_id__in=scope_ids)
 

@@ -29,7 +29,8 @@ def nation_upsert(
     *, code: str, name: str, kind: str = NationKind.STATE, actor: User | None, first: bool = False
 ) -> Nation:
     """Create the nation ``code`` or bring its name and kind up to date. A state's code is its ISO 3166-1
-    alpha-2 code."""
+    alpha-2 code. A change asks for the nation's gaps to be recomputed: its name is in their titles and
+    explanations, and its kind decides whether it is a subject of the rules at all."""
     ensure_can_administer_nations(actor)
     if first:
         _ensure_new(Nation, f"Nation {code}", code=code)
@@ -37,7 +38,9 @@ def nation_upsert(
         message = f"{code} is not an ISO 3166-1 alpha-2 code: a state has one (a multinational body may not)."
         raise Unprocessable(message, errors={"kind": [message]})
     attribute(actor=actor, reason=f"nation {code}")
-    nation, _ = upsert(Nation, lookup={"code": code}, values={"name": name, "kind": kind})
+    nation, changed = upsert(Nation, lookup={"code": code}, values={"name": name, "kind": kind})
+    if changed:
+        request_recompute(nation_ids=[nation.pk], reason=f"nation {code} changed")
     return nation
 
 

@@ -12,20 +12,17 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVar
 
 from apps.accounts.models import User
-from apps.accounts.releasability import may_see_releasability
 from apps.core.dates import PartialDate
 from apps.gaps.acceptance import Verdict, accepts
 from apps.gaps.evaluation import EvaluationDates
-from apps.gaps.snapshot import ApprovalRow, MilestoneRow, Snapshot, load_snapshot
+from apps.gaps.snapshot import Snapshot, load_snapshot
 from apps.gaps.snapshot_mechanisms import MechanismRow
 from apps.nations.models import NationKind
 from apps.positions.models import Scope
 from apps.standards.models import MechanismKind, WorkItemStatus
 
-R = TypeVar("R", ApprovalRow, MilestoneRow)
 TIMELINE_START, TIMELINE_END = date(2026, 1, 1), date(2036, 12, 31)
 
 
@@ -61,26 +58,6 @@ class CommonGround:
             (code, name, [(self.grid[nid, m.id], cell_text(self.grid[nid, m.id])) for m in self.mechanisms])
             for nid, code, name in self.members
         ]
-
-
-def visible_snapshot(snapshot: Snapshot, user: User) -> Snapshot:
-    """``snapshot`` without the national records ``user`` is not cleared to see."""
-    if user.sees_everything:
-        return snapshot
-
-    def keep(rows: list[R]) -> list[R]:
-        return [r for r in rows if may_see_releasability(user, r.releasability_id)]
-
-    positions = {
-        nid: {scope: p for scope, p in by_scope.items() if may_see_releasability(user, p.releasability_id)}
-        for nid, by_scope in snapshot.positions.items()
-    }
-    return dataclasses.replace(
-        snapshot,
-        positions=positions,
-        approvals={nid: keep(rows) for nid, rows in snapshot.approvals.items()},
-        milestones={nid: keep(rows) for nid, rows in snapshot.milestones.items()},
-    )
 
 
 def _grid(
@@ -206,7 +183,7 @@ def common_ground(
 ) -> CommonGround:
     """The common-ground report, from what ``user`` may see, for the states in ``coalition_id`` on
     ``dates.as_of`` and the nations ``nation_ids``, from what had been recorded by ``dates.known_at``."""
-    snapshot = visible_snapshot(load_snapshot(dates.as_of, known_at=dates.known_at), user)
+    snapshot = load_snapshot(dates.as_of, known_at=dates.known_at, seen_by=user)
     chosen = set(nation_ids)
     if coalition_id is not None:
         chosen |= {n for n, cs in snapshot.memberships.items() if coalition_id in cs}

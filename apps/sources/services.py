@@ -134,17 +134,24 @@ def source_record(
 Cited = SourceCitation | Source | None
 
 
+def ensure_cited_by_person(cited: Cited) -> None:
+    """Refuse (``Unprocessable`` on the field ``source``) what a user or a token cites unless it is a source
+    that says who and when (issue 10; the reference data's rows are held to what their files give). The
+    writing services ask it through ``source_cited``; a preview of their draft asks it too, so it is refused
+    as the save would be."""
+    if cited is None:
+        raise Unprocessable("Cite the source of this declaration.", field="source")
+    missing = (cited if isinstance(cited, SourceCitation) else SourceCitation.of(cited)).shortcomings()
+    if missing:
+        raise Unprocessable(" ".join(missing), errors={"source": missing})
+
+
 def source_cited(cited: Cited, *, by_person: bool = False) -> Source | None:
     """The stored source for ``cited``, storing a new citation through ``source_record``; a refusal is an
-    ``InvalidInput`` on the field ``source``. ``by_person``: the record is written by a user or a token,
-    so it must cite a source that says who and when (issue 10; the reference data's rows are held to what
-    their files give). Call it inside the writing service's transaction."""
+    ``InvalidInput`` on the field ``source``. ``by_person``: the record is written by a user or a token
+    (``ensure_cited_by_person``). Call it inside the writing service's transaction."""
     if by_person:
-        if cited is None:
-            raise Unprocessable("Cite the source of this declaration.", field="source")
-        missing = (cited if isinstance(cited, SourceCitation) else SourceCitation.of(cited)).shortcomings()
-        if missing:
-            raise Unprocessable(" ".join(missing), errors={"source": missing})
+        ensure_cited_by_person(cited)
     if not isinstance(cited, SourceCitation):
         return cited
     try:

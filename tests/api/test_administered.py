@@ -15,7 +15,8 @@ from apps.accounts.models import User
 from apps.api.etag import etag_for
 from apps.audit.models import AuditEvent
 from apps.core.exceptions import NotPermitted
-from apps.gaps.models import RecomputeRequest
+from apps.gaps import engine
+from apps.gaps.models import Finding, FindingStatus, RecomputeRequest, RunTrigger
 from apps.nations.models import Coalition, Membership, Nation
 from apps.nations.services import coalition_upsert, nation_upsert
 from tests.api.conftest import IssuedToken, client_for
@@ -49,6 +50,42 @@ def test_a_nation_is_renamed_with_its_etag(admin_client: APIClient, nation_a: Na
     assert admin_client.patch(path, {"name": "Again"}, format="json", HTTP_IF_MATCH=etag).status_code == 412
     (event,) = new_audit_events(table_name="nations_nation")
     assert event.changed_fields == ["name", "updated_at"]
+
+
+def _patched(client: APIClient, path: str, body: dict[str, Any]) -> Any:
+    response = client.patch(path, body, format="json", HTTP_IF_MATCH=client.get(path)["ETag"])
+    assert response.status_code == 200, response.content
+    return response
+
+
+@pytest.mark.parametrize("change", [{"name": "Avalonia"}, {"kind": "body", "name": "Avalon"}])
+def test_a_nation_renamed_or_of_another_kind_asks_for_its_gaps_to_be_recomputed(
+    admin_client: APIClient, nation_a: Nation, change: dict[str, str]
+) -> None:
+    """Its name is in its findings' titles and explanations; its kind decides whether it is a subject at all
+    (a multinational body is never one)."""
+    assert not RecomputeRequest.objects.exists()
+    _patched(admin_client, "/api/v1/nations/AA/", change)
+    assert list(RecomputeRequest.objects.values_list("nation__code", "reason")) == [("AA", "nation AA changed")]
+    RecomputeRequest.objects.all().delete()
+    _patched(admin_client, "/api/v1/nations/AA/", change)  # the same again changes nothing
+    assert not RecomputeRequest.objects.exists()
+
+
+def test_the_recompute_a_renaming_asks_for_brings_the_findings_up_to_date(
+    admin_client: APIClient, nation_a: Nation, ally: Coalition
+) -> None:
+    """A has declared nothing: its undeclared-stance finding names it. Renamed, the next drain (what the
+    worker runs on the request) names it anew; made a body, it is no subject and the finding resolves."""
+    engine.recompute(trigger=RunTrigger.SWEEP)
+    assert Finding.objects.get(key="undeclared_stance:AA").title.startswith("Avalon has declared")
+    _patched(admin_client, "/api/v1/nations/AA/", {"name": "Avalonia"})
+    engine.drain_requests()
+    finding = Finding.objects.get(key="undeclared_stance:AA")
+    assert finding.title.startswith("Avalonia has declared") and "Avalonia, a member of" in finding.explanation
+    _patched(admin_client, "/api/v1/nations/AA/", {"kind": "body"})
+    engine.drain_requests()
+    assert Finding.objects.get(key="undeclared_stance:AA").status == FindingStatus.RESOLVED
 
 
 def test_a_state_needs_an_iso_code(admin_client: APIClient, nation_a: Nation) -> None:

@@ -21,14 +21,19 @@ from apps.positions.models import Approval, Milestone, Position
 from apps.sources.models import Source
 from tests.api.conftest import CITATION, IssuedToken, _issue, client_for
 from tests.api.scenario import World, build_world
+from tests.api.test_sources_required import REFUSED
 from tests.factories import CoalitionFactory, MembershipFactory, UserFactory
 
 MILESTONE = {"nation": "AA", "kind": "complete", "title": "Done", "target": "2034", "source": CITATION}
-APPROVAL = {"nation": "AA", "algorithm": "ML-KEM", "parameter_set": "ML-KEM-768", "status": "approved"}
+APPROVAL = {
+    "nation": "AA", "algorithm": "ML-KEM", "parameter_set": "ML-KEM-768", "status": "approved", "source": CITATION,
+}  # fmt: skip
 POSITION = {"nation": "AA", "pqc_stance": "undeclared", "qkd_stance": "deploying", "source": CITATION}
+#: What ``CITATION`` rests on (no official document: secondary pages only) and that it was not confirmed.
+UNCONFIRMED_SECONDARY = {"basis": "secondary_only", "verified": False}
 PREVIEWS = {
     "positions": POSITION,
-    "approvals": {**APPROVAL, "source": CITATION},
+    "approvals": APPROVAL,
     "milestones": MILESTONE,
 }
 
@@ -84,7 +89,8 @@ def test_an_approval_preview_opens_a_gap_citing_the_draft(world: World, officer_
     [opened] = body["opens"]
     assert opened["nation_a"] == "AA" and opened["protocol"] == "TLS" and opened["as_of"]
     drafts = [e for e in opened["evidence"] if e["model"] == "positions.approval"]
-    assert drafts == [{"model": "positions.approval", "id": None, "label": "AA ML-KEM-768: approved (all)"}]
+    label = "AA ML-KEM-768: approved (all)"
+    assert drafts == [{"model": "positions.approval", "id": None, "label": label, **UNCONFIRMED_SECONDARY}]
     assert body["resolves"] == []
 
 
@@ -100,12 +106,12 @@ def test_a_position_preview_starts_from_the_position_in_force(world: World, offi
 
 def test_an_approval_preview_of_the_one_in_force_changes_only_what_differs(world: World, officer_a: User) -> None:
     client = client_for(officer_a)
-    assert client.post("/api/v1/approvals/", {**APPROVAL, "source": CITATION}, format="json").status_code == 201
+    assert client.post("/api/v1/approvals/", APPROVAL, format="json").status_code == 201
     body = client.post("/api/v1/approvals/preview/", {**APPROVAL, "status": "mandated"}, format="json").json()
     assert body["current"]["status"] == "approved"
     changes = [(c["field"], c["before"], c["after"]) for c in body["changes"]]
     assert ("status", "Approved", "Mandated") in changes
-    assert {field for field, _, _ in changes} == {"status", "source"}  # the draft cites nothing: "none"
+    assert {field for field, _, _ in changes} == {"status"}  # the draft cites the same source
 
 
 def test_a_preview_shows_no_gap_derived_from_what_the_caller_may_not_see(
@@ -192,3 +198,55 @@ def test_a_preview_costs_a_fixed_number_of_queries(
 #: clearance (1), for the gaps it would open; the approval in force as the caller sees it (1). The findings it
 #: would resolve cost one more when there are any (here none: an empty key list is no query).
 PREVIEW_QUERIES = 21
+
+
+# --- a draft cites its source as the save must (issue 13, 10) ------------------------------------------
+
+
+def _answer(response: Any) -> tuple[int, list[str]]:
+    assert response.status_code < 500, response.content
+    return response.status_code, response.json().get("errors", {}).get("source")
+
+
+@pytest.mark.parametrize("resource", PREVIEWS)
+@pytest.mark.parametrize("citation", list(REFUSED))
+@pytest.mark.parametrize("caller", ["officer_a", "write_token_a", "administrator"])
+def test_a_preview_without_a_proper_source_is_refused_as_the_save_is(
+    request: pytest.FixtureRequest, world: World, resource: str, citation: str, caller: str
+) -> None:
+    # A scope with nothing in force, so that the save is a first declaration (not a conflict).
+    body = {**PREVIEWS[resource], "scope": "national_security_systems", "source": REFUSED[citation]}
+    client = client_for(request.getfixturevalue(caller))
+    before = _everything()
+    previewed = _answer(client.post(f"/api/v1/{resource}/preview/", body, format="json"))
+    saved = _answer(client.post(f"/api/v1/{resource}/", body, format="json", HTTP_IDEMPOTENCY_KEY=citation))
+    assert previewed == saved and previewed[0] in (400, 422) and previewed[1]
+    assert {k: v for k, v in _everything().items() if k != "AuditEvent"} == {
+        k: v for k, v in before.items() if k != "AuditEvent"
+    }  # a token's first use is audited
+
+
+@pytest.mark.parametrize("resource", PREVIEWS)
+def test_an_omitted_source_is_refused_too_but_not_before_the_permission(
+    resource: str, world: World, officer_a: User, officer_b: User
+) -> None:
+    body = {k: v for k, v in PREVIEWS[resource].items() if k != "source"}
+    assert _answer(client_for(officer_a).post(f"/api/v1/{resource}/preview/", body, format="json")) == (
+        422,
+        ["Cite the source of this declaration."],
+    )
+    assert client_for(officer_b).post(f"/api/v1/{resource}/preview/", body, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("citation", list(REFUSED))
+@pytest.mark.parametrize("caller", ["analyst", "catalogue_token"])
+def test_a_status_preview_without_a_proper_source_is_refused_as_the_save_is(
+    request: pytest.FixtureRequest, world: World, citation: str, caller: str
+) -> None:
+    client = client_for(request.getfixturevalue(caller))
+    body = {"status": "rfc", "on": "2026-03", "source": REFUSED[citation]}
+    url = f"/api/v1/work-items/{world.work_item.pk}/"
+    previewed = _answer(client.post(f"{url}preview-status/", body, format="json"))
+    saved = _answer(client.post(f"{url}statuses/", body, format="json"))
+    assert previewed == saved and previewed[0] in (400, 422) and previewed[1]
+    assert client.post(f"{url}preview-status/", {**body, "source": CITATION}, format="json").status_code == 200

@@ -61,7 +61,7 @@ def test_the_opened_gaps_are_evaluated_findings(analyst: User, world: StatusWorl
     assert client.post(f"/api/v1/work-items/{world.item.pk}/statuses/", BODY, format="json").status_code == 201
     engine.drain_requests()
     today = timezone.localdate().isoformat()
-    data = client.post(preview_url(world), {"status": "withdrawn", "on": today}, format="json").json()
+    data = client.post(preview_url(world), {**BODY, "status": "withdrawn", "on": today}, format="json").json()
     assert [f["key"] for f in data["opened"]] == SSH_GAPS
     assert {"as_of", "known_at", "severity", "title", "explanation", "evidence"} <= set(data["opened"][0])
     assert data["opened"][0]["nation_a"] in ("AA", "BB")

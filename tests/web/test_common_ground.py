@@ -212,6 +212,20 @@ def test_an_outsider_on_another_date_still_sees_nothing_the_restricted_approval_
     assert api["common"] == [] and api["nearest"] == [{"mechanism": "X25519MLKEM768", "blockers": ["BB"]}]
 
 
+def test_a_record_superseded_only_by_one_an_outsider_may_not_see_still_counts_for_them(
+    login: Login, outside_planner: User, nation_a: Nation, ally: Coalition, world: None
+) -> None:
+    """A's public approval is corrected in a record releasable to ALLY only: to the outsider the public one
+    is still in force (as A's dossier shows it), so the report they get is the one before the correction."""
+    before = client_for(outside_planner).get(f"/api/v1/reports/common-ground/?{QUERY}").json()
+    ml_kem = Algorithm.objects.get(name="ML-KEM")
+    approval_set(nation=nation_a, algorithm=ml_kem, parameter_set=ml_kem.parameter_sets.get(), status="disallowed",
+                 actor=None, source=None, releasability=ally)  # fmt: skip
+    after = client_for(outside_planner).get(f"/api/v1/reports/common-ground/?{QUERY}").json()
+    assert before["nearest"] == [{"mechanism": "X25519MLKEM768", "blockers": ["BB"]}]
+    assert after == before
+
+
 @pytest.mark.parametrize(
     ("query", "field"), [("as_of=2031-02-30", "as_of"), ("as_of=1900-01-01", "as_of"), ("known_at=soon", "known_at")]
 )

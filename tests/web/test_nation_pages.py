@@ -112,6 +112,18 @@ def test_preview_shows_differences_and_writes_nothing(login: Login, officer_a: U
     assert Position.objects.filter(nation=nation_a).count() == 1
 
 
+@pytest.mark.parametrize("missing", ["source-authority", "source-published", "source-kind"])
+def test_preview_without_a_proper_source_is_refused_as_the_publish_is(
+    login: Login, officer_a: User, nation_a: Nation, missing: str
+) -> None:
+    """Issue 13: the form shows what the citation lacks and no preview of a draft that could not be saved."""
+    response = login(officer_a).post("/nations/AA/positions/new/", position_post(action="preview", **{missing: ""}))
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert "preview" not in response.context
+    assert not Position.objects.exists()
+
+
 def test_preview_sends_no_write_to_the_database_and_counts_its_citation_as_a_source(
     login: Login, officer_a: User, nation_a: Nation
 ) -> None:

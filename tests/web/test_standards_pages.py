@@ -198,16 +198,19 @@ def test_saving_records_the_status_with_its_source_and_asks_for_a_recompute(
     assert set(Finding.objects.unresolved().values_list("key", flat=True)) >= SSH_GAPS  # until the run
 
 
+@pytest.mark.parametrize("action", ["preview", "save"])
 @pytest.mark.parametrize(
     ("missing", "field"),
     [("source-authority", "Issuing authority"), ("source-published", "Publication date"), ("on", "Status date")],
 )
 def test_the_source_and_the_date_are_required(
-    login: Login, analyst: User, world: StatusWorld, missing: str, field: str
+    login: Login, analyst: User, world: StatusWorld, missing: str, field: str, action: str
 ) -> None:
-    response = login(analyst).post(new_status_url(world), status_post("save", **{missing: ""}))
+    """A preview is refused as the save is (issue 13): no preview of a draft that could not be saved."""
+    response = login(analyst).post(new_status_url(world), status_post(action, **{missing: ""}))
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
+    assert "preview" not in response.context
     assert not WorkItemStatus.objects.filter(status="rfc").exists()
 
 

@@ -222,7 +222,9 @@ class WorkItemViewSet(CatalogueViewSet):
         caller may see them. Standards analysts (and administrators) only."""
         item = self.get_object()
         data = self.validated(s.WorkItemStatusInput)
-        preview = preview_work_item_status(work_item=item, status=data["status"], on=data["on"], actor=self.actor)
+        preview = preview_work_item_status(
+            work_item=item, status=data["status"], on=data["on"], source=_cited(data), actor=self.actor
+        )
         return Response(s.WorkItemStatusPreviewOutput(preview, context=self.get_serializer_context()).data)
 
 

@@ -27,12 +27,7 @@ from apps.api.serializers import positions as s
 from apps.api.serializers import previews
 from apps.api.serializers.gaps import DeclaredListInput
 from apps.api.views.base import ApiViewSet, RetrieveMixin
-from apps.gaps.preview import (
-    DraftChanges,
-    approval_draft_changes,
-    milestone_draft_changes,
-    position_draft_changes,
-)
+from apps.gaps.preview import draft_changes
 from apps.positions.models import Approval, Declared, Milestone, Position
 from apps.positions.services import (
     approval_set,
@@ -69,8 +64,7 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
 
     #: The model's declaring service (``position_declare``, ``approval_set``, ``milestone_set``).
     service: ClassVar[Callable[..., Declared]]
-    #: Its preview (``position_draft_changes``, …) and the preview's answer.
-    previewer: ClassVar[Callable[..., DraftChanges]]
+    #: Its preview's answer (``draft_changes``).
     preview_output: ClassVar[type[serializers.Serializer]]
     ordering_fields: ClassVar[tuple[str, ...]] = ("declared_on", "recorded_at", "id")
 
@@ -110,8 +104,13 @@ class DeclaredViewSet(RetrieveMixin, ApiViewSet):
         may see them. Only who may declare it may preview it."""
         data = self.validated(self.create_input)
         nation, source = data.pop("nation"), data.pop("source")
-        result = type(self).previewer(
-            user=self.actor, nation=nation, fields=data, source=source, token_nations=token_write_nations(request)
+        result = draft_changes(
+            self.model,
+            user=self.actor,
+            nation=nation,
+            fields=data,
+            source=source,
+            token_nations=token_write_nations(request),
         )
         return Response(self.preview_output(result, context=self.get_serializer_context()).data)
 
@@ -224,7 +223,6 @@ class PositionViewSet(ReconfirmMixin, DeclaredViewSet):
     model = Position
     filterset_class = filters.PositionFilter
     service = staticmethod(position_declare)
-    previewer = staticmethod(position_draft_changes)
 
 
 @_withdraw_schema(s.ApprovalOutput)
@@ -240,7 +238,6 @@ class ApprovalViewSet(ReconfirmMixin, WithdrawMixin, DeclaredViewSet):
     filterset_class = filters.ApprovalFilter
     related = ("nation", "releasability", "source", "algorithm", "parameter_set")
     service = staticmethod(approval_set)
-    previewer = staticmethod(approval_draft_changes)
 
 
 @_withdraw_schema(s.MilestoneOutput)
@@ -256,4 +253,3 @@ class MilestoneViewSet(ReconfirmMixin, WithdrawMixin, DeclaredViewSet):
     filterset_class = filters.MilestoneFilter
     ordering_fields = ("target_on", "declared_on", "recorded_at", "id")
     service = staticmethod(milestone_set)
-    previewer = staticmethod(milestone_draft_changes)

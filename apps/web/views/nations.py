@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Role
 from apps.core.exceptions import DomainError
-from apps.gaps.preview import position_draft_changes
+from apps.gaps.preview import draft_changes
 from apps.nations.models import Nation
 from apps.positions.models import Approval, Declared, Milestone, Position, Scope
 from apps.positions.services import approval_set, declaration_reconfirm, milestone_set, position_declare
@@ -132,9 +132,13 @@ def position_new(request: AuthedRequest, code: str) -> HttpResponse:
                 messages.success(request, f"Position published for {nation.code}.")
                 return redirect("nation", code=nation.code)
         else:
-            context["preview"] = position_draft_changes(
-                user=request.user, nation=nation, fields=fields, source=source_form.citation()
-            )
+
+            def preview() -> None:
+                context["preview"] = draft_changes(
+                    Position, user=request.user, nation=nation, fields=fields, source=source_form.citation()
+                )
+
+            submitted(form, preview)  # a refusal is shown on the form, as the publish's would be
     return render(request, "web/position_form.html", context)
 
 

@@ -80,7 +80,11 @@ def work_item_status_new(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             try:
                 context["preview"] = preview_work_item_status(
-                    work_item=item, status=data["status"], on=data["on"], actor=request.user
+                    work_item=item,
+                    status=data["status"],
+                    on=data["on"],
+                    source=source_form.citation(),
+                    actor=request.user,
                 )
             except DomainError as error:
                 if error.status_code in (403, 404):
