@@ -80,9 +80,10 @@ def coalition_outlook(*, user: User, coalition: Coalition, days: list[date] | No
     """Evaluate the coalition on ``days`` (default: every ``change_days`` day up to the horizon) and join the
     days each pair's gap of each kind exists into periods. A period runs from the first sampled day it is
     found to the day before the first sampled day it is not (or to the horizon). Scoped like every
-    evaluation. Thirteen queries, then four per day."""
+    evaluation, on the world as ``user`` knows it (``load_snapshot(seen_by=)``): a hidden record adds no day and
+    moves no period. Thirteen queries, then four per day."""
     today = timezone.localdate()
-    base = load_snapshot(today)
+    base = load_snapshot(today, seen_by=user)  # the world as the reader knows it: no hidden day or record
     wanted = sorted(days) if days is not None else change_days(base, coalition, today, HORIZON)
     present: list[dict[tuple[str, str, str], tuple[str, set[str]]]] = []
     for day in wanted:
