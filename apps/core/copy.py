@@ -8,6 +8,7 @@ caller gives every column that has no database default."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -38,18 +39,22 @@ def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[S
     """``COPY`` ``rows`` into ``model``'s table, each a sequence of values in the order of ``fields``
     (attribute names: ``nation_id``, not ``nation``), as the database takes them: JSON as Python objects,
     arrays as lists. Returns how many rows were written; one statement, whatever their number (logged as a
-    query where Django logs queries, so query counts include it)."""
+    query where Django logs queries, so query counts include it), and none for no rows."""
     concrete = [model._meta.get_field(name) for name in fields]
     columns = [f.column for f in concrete if isinstance(f, models.Field)]
     if len(columns) != len(fields):
         raise ValueError(f"Not all of {fields} are columns of {model.__name__}.")
     names = ", ".join(f'"{column}"' for column in columns)
     sql = f'COPY "{model._meta.db_table}" ({names}) FROM STDIN'
+    remaining = iter(rows)
+    first = next(remaining, None)
+    if first is None:
+        return 0
     written, start = 0, time.monotonic()
     # Django's error wrapper turns psycopg's errors into ``django.db`` ones, as for any other query.
     with connection.cursor() as wrapper, connection.wrap_database_errors, wrapper.cursor.copy(sql) as copy:
         copy.set_types([_type_name(f) for f in concrete if isinstance(f, models.Field)])
-        for row in rows:
+        for row in itertools.chain([first], remaining):
             copy.write_row(row)
             written += 1
     if connection.queries_logged:  # psycopg's own cursor bypasses Django's debug wrapper

@@ -91,3 +91,8 @@ def test_a_copy_counts_as_one_query_whatever_the_rows(nation_a: Nation, django_a
 def test_a_name_that_is_not_a_column_is_refused() -> None:
     with pytest.raises(ValueError, match="columns"):
         copy_rows(Nation, ["code", "memberships"], [])
+
+
+def test_no_rows_make_no_query(django_assert_num_queries) -> None:
+    with django_assert_num_queries(0):
+        assert copy_rows(Finding, FIELDS, iter([])) == 0
