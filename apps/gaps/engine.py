@@ -8,6 +8,7 @@ findings and the pending recompute requests exactly as they were; the retry star
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -58,6 +59,8 @@ WRITTEN_FIELDS = [
     "waiver_expires_on",
     "updated_at",
 ]
+#: What a run may update on a stored finding (each update writes only those of them that differ).
+UPDATED_FIELDS = [*COMPUTED_FIELDS, *WRITTEN_FIELDS]
 #: The columns of a new finding, in the order ``_new_row`` gives them.
 NEW_FINDING_COLUMNS = [
     "id",
@@ -242,8 +245,10 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
     # locked rows.
     locked = Finding.objects.select_for_update().filter(pk__in=[*touched, *gone]).order_by("pk")
     events: list[tuple[Any, ...]] = []
-    changed: list[Finding] = []
+    # Findings to update, by the fields that really differ: each group is one statement writing just those.
+    changed: dict[tuple[str, ...], list[Finding]] = defaultdict(list)
     for finding in locked:
+        was = [getattr(finding, name) for name in UPDATED_FIELDS]
         previous = finding.status
         if finding.pk in touched:
             draft, fingerprint = touched[finding.pk]
@@ -265,7 +270,8 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
         else:
             continue
         finding.updated_at = now
-        changed.append(finding)
+        differing = tuple(name for name, old in zip(UPDATED_FIELDS, was, strict=True) if getattr(finding, name) != old)
+        changed[differing].append(finding)
     # New findings go in with COPY (several times faster than ``bulk_create``), their ids drawn first so
     # their "opened" events can name them.
     ids = reserve_ids(Finding, len(new_drafts))
@@ -277,7 +283,8 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
         for pk, (d, _) in zip(ids, new_drafts, strict=True)
     )  # as ``_event`` gives an opening, without a model instance per new finding
     counts.opened += len(new_drafts)
-    _bulk_update(changed, [*COMPUTED_FIELDS, *WRITTEN_FIELDS])
+    for names, findings in changed.items():
+        _bulk_update(findings, list(names))
     at = timezone.now()  # after the waivers' lapses this run recorded, as ``auto_now_add`` would have it
     copy_rows(FindingEvent, EVENT_COLUMNS, ((*event, at) for event in events))
     return counts

@@ -78,3 +78,67 @@ def test_a_sweep_that_changes_nothing_writes_nothing() -> None:
 
     assert not [q for q in queries if q.startswith(("COPY", 'INSERT INTO "gaps_finding', 'UPDATE "gaps_finding'))]
     assert FindingEvent.objects.exclude(kind=FindingEventKind.OPENED).count() == 0
+
+
+def _set_clause(sql: str) -> set[str]:
+    """The columns an ``UPDATE … SET "a" = v."a", …`` statement writes."""
+    clause = sql.split(" SET ", 1)[1].split(" FROM ", 1)[0]
+    return {part.split(" = ")[0].strip().strip('"') for part in clause.split(", ")}
+
+
+def _declare(nation: Nation, qkd: str) -> None:
+    from apps.positions.services import position_declare
+
+    position_declare(nation=nation, actor=None, source=None, pqc_stance="adopt_mandated", qkd_stance=qkd)
+
+
+def _drain_updates() -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        engine.drain_requests()
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith('UPDATE "gaps_finding"')]
+
+
+def test_a_resolution_writes_only_the_lifecycle_fields_it_changes() -> None:
+    nations = _world(4)
+    engine.recompute(trigger=RunTrigger.SWEEP)
+    gap = Finding.objects.get(key="qkd_divergence:QA:QB")
+    _declare(nations[1], "research")  # QB no longer deploys QKD: no divergence left with QB
+
+    updates = _drain_updates()
+
+    # the resolved divergences; QB's other findings now cite its new position, and only that changes
+    assert sorted(sorted(_set_clause(u)) for u in updates) == [
+        ["evidence", "fingerprint", "last_seen_at", "updated_at"],
+        ["resolved_at", "status", "updated_at"],
+    ]
+    gap.refresh_from_db()
+    assert gap.status == "resolved" and gap.resolved_at is not None
+    assert gap.title and gap.evidence  # what was not written is what it was
+
+
+def test_an_update_writes_only_the_fields_that_differ_and_leaves_the_finding_as_a_fresh_run_would() -> None:
+    nations = _world(4)
+    engine.recompute(trigger=RunTrigger.SWEEP)
+    _declare(nations[1], "promotes")  # still diverging from the rejecters, said differently
+
+    updates = _drain_updates()
+
+    written = set().union(*(_set_clause(u) for u in updates))
+    assert updates and written < {*engine.UPDATED_FIELDS}
+    assert {"rule", "nation_a_id", "nation_b_id", "status", "triage_reason"}.isdisjoint(written)
+    stored = {f.key: f for f in Finding.objects.unresolved()}
+    fresh = {d.key: d for d in engine.compute_gaps(as_of=run_day())}
+    assert set(stored) == set(fresh)
+    for key, draft in fresh.items():
+        assert stored[key].fingerprint == draft.fingerprint()
+        assert (stored[key].title, stored[key].explanation, stored[key].score) == (
+            draft.title,
+            draft.explanation,
+            draft.score,
+        )
+
+
+def run_day():  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.localdate()
