@@ -219,7 +219,9 @@ def _new_row(pk: int, draft: FindingDraft, fingerprint: str, now: Any) -> tuple[
 def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None, as_of: date) -> WriteCounts:
     """Bring the stored findings in line with ``drafts``: open new ones, update changed ones, reopen ones
     that came back, resolve those in scope that are gone, and lapse expired waivers. Events record every
-    transition. Unchanged findings are not written (nor locked) at all, so running twice changes nothing."""
+    transition. Unchanged findings are not written (nor locked) at all, so running twice changes nothing,
+    and a changed one is written only in the fields that differ. New findings and all events go in with
+    ``COPY``."""
     now = timezone.now()
     counts = WriteCounts()
     counts.lapsed = _lapse_waivers(run, as_of, now)
@@ -279,9 +281,9 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
         Finding, NEW_FINDING_COLUMNS, (_new_row(pk, d, f, now) for pk, (d, f) in zip(ids, new_drafts, strict=True))
     )
     events.extend(
-        (pk, FindingEventKind.OPENED.value, run.pk, "", FindingStatus.OPEN.value, "", {}, d.required_clearances)
+        _event_row(pk, FindingEventKind.OPENED, run, FindingStatus.OPEN, d.required_clearances)
         for pk, (d, _) in zip(ids, new_drafts, strict=True)
-    )  # as ``_event`` gives an opening, without a model instance per new finding
+    )  # no model instance per new finding: the sweep opens tens of thousands
     counts.opened += len(new_drafts)
     for names, findings in changed.items():
         _bulk_update(findings, list(names))
@@ -339,11 +341,25 @@ def _event(
     before: list[int] | None = None,
     reason: str = "",
 ) -> tuple[Any, ...]:
-    """The event row (``EVENT_COLUMNS`` but ``at``) of a run's transition to ``finding.status``. A change's ``changes``
-    carry the old values, so it needs the clearances of both sides (``before`` and now)."""
+    """The event row of a run's transition to ``finding.status``. A change's ``changes`` carry the old
+    values, so it needs the clearances of both sides (``before`` and now)."""
     clearances = finding.required_clearances if before is None else sorted({*before, *finding.required_clearances})
+    return _event_row(finding.pk, kind, run, finding.status, clearances, from_status, changes, reason)
+
+
+def _event_row(
+    finding_id: int,
+    kind: str,
+    run: GapRun,
+    to_status: str,
+    clearances: list[int],
+    from_status: str = "",
+    changes: dict[str, list[Any]] | None = None,
+    reason: str = "",
+) -> tuple[Any, ...]:
+    """An event as a row of ``EVENT_COLUMNS`` but ``at`` (the moment it is written, added then)."""
     plain = {name: [_plain(v) for v in pair] for name, pair in (changes or {}).items()}
-    return (finding.pk, kind, run.pk, from_status, finding.status, reason, plain, list(clearances))
+    return (finding_id, kind, run.pk, from_status, to_status, reason, plain, list(clearances))
 
 
 def _plain(value: Any) -> Any:
