@@ -6,8 +6,9 @@ Django view returning the same 100 rows with ``values()``, in the same run.
 Seeds a scratch database (``<database>_bench`` on the DATABASE_URL server, dropped and recreated), starts
 gunicorn on a free 127.0.0.1 port, loads each URL from 8 keep-alive connections (threads, http.client) for
 a bounded time and request count, and prints req/s, p50 and p99 for both and their ratio. The last line is
-machine-readable: ``api_rps=… api_p99_ms=… bare_rps=… ratio=…``. A benchmark, not a test: it asserts
-nothing; the target is the API at >= 0.5x the bare view's throughput with p99 <= 150 ms."""
+machine-readable: ``api_rps=… api_p99_ms=… bare_rps=… bare_p99_ms=… ratio=… p99_ratio=…``. A benchmark, not
+a test: it asserts nothing; the target is the API at >= 0.6x the bare view's throughput with a p99 <= 1.5x the
+bare view's p99 in the same run (absolute milliseconds on a shared machine are noise)."""
 
 from __future__ import annotations
 
@@ -258,10 +259,15 @@ def main() -> None:
         )
     api_phase, bare_phase = results
     ratio = api_phase.rps / bare_phase.rps if bare_phase.rps else float("nan")
-    print(f"API at {ratio:.2f}x the bare view's throughput (target >= 0.5x, p99 <= 150 ms)")
+    api_p99, bare_p99 = api_phase.percentile(99), bare_phase.percentile(99)
+    p99_ratio = api_p99 / bare_p99 if bare_p99 else float("nan")
     print(
-        f"api_rps={api_phase.rps:.1f} api_p99_ms={api_phase.percentile(99):.1f} "
-        f"bare_rps={bare_phase.rps:.1f} ratio={ratio:.2f}"
+        f"API at {ratio:.2f}x the bare view's throughput (target >= 0.6x), "
+        f"its p99 {p99_ratio:.2f}x the bare view's (target <= 1.5x)"
+    )
+    print(
+        f"api_rps={api_phase.rps:.1f} api_p99_ms={api_p99:.1f} bare_rps={bare_phase.rps:.1f} "
+        f"bare_p99_ms={bare_p99:.1f} ratio={ratio:.2f} p99_ratio={p99_ratio:.2f}"
     )
 
 

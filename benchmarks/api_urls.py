@@ -3,12 +3,15 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from apps.api.serializers.gaps import FINDING_CODES, FindingOutput
+from apps.api.serializers.gaps import FINDING_CODES, FINDING_SOURCE_MARKS, FindingOutput
 from apps.gaps.models import Finding
 from pqctrack.urls import urlpatterns as project_urlpatterns
 
-#: ``FindingOutput``'s fields, related ones read as their codes: the columns the API's page carries.
-BARE_FIELDS = tuple(FINDING_CODES.get(name, name) for name in FindingOutput.Meta.fields)
+#: ``FindingOutput``'s stored fields, related ones read as their codes: the columns the API's page reads (the
+#: source marks are derived from ``evidence`` in Python, so the bare view leaves them out).
+BARE_FIELDS = tuple(
+    FINDING_CODES.get(name, name) for name in FindingOutput.Meta.fields if name not in FINDING_SOURCE_MARKS
+)
 
 
 def bare_findings(request: HttpRequest) -> JsonResponse:

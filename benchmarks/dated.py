@@ -56,3 +56,25 @@ def shipped_figures() -> tuple[float, float, int]:
     days = [today] + [date(year, 1, 1) for year in range(today.year + 1, today.year + 11)]
     outlook_ms = _median_ms(lambda: coalition_outlook(user=user, coalition=nato, days=days))
     return eval_ms, outlook_ms, members
+
+
+#: The nation whose draft position ``shipped_preview`` previews: a NATO member with a declared position.
+PREVIEWED = "DE"
+
+
+def shipped_preview() -> tuple[float, str]:
+    """Median time to preview a draft position (QKD promoted, PQC mandated) for ``PREVIEWED`` on the shipped
+    data, as an administrator: what a liaison officer waits for before declaring. Run after
+    ``shipped_figures`` (the shipped data loaded and swept). Returns (ms, the nation's code)."""
+    from apps.accounts.models import User
+    from apps.gaps.preview import preview_position
+    from apps.nations.models import Nation
+
+    user, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": "administrator"})
+    nation = Nation.objects.get(code=PREVIEWED)
+    return (
+        _median_ms(
+            lambda: preview_position(nation=nation, actor=user, pqc_stance="adopt_mandated", qkd_stance="promotes")
+        ),
+        nation.code,
+    )

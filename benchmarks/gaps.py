@@ -5,17 +5,21 @@ parameter sets, ≈500 work items, ≈3,000 milestones) in a scratch database of
 on the server named by DATABASE_URL, dropped and recreated), then measures:
 
 - the full sweep (every rule over every pair and nation, findings written);
-- the I/O floor in the same run: reading every input (the snapshot) plus bulk-writing the same number of
-  findings and events, without evaluating any rule; and the sweep/floor ratio;
+- the I/O floors in the same run (``benchmarks.floors``): reading every input (the snapshot) plus writing
+  the findings and events, without evaluating any rule, once through ``bulk_create`` (the old floor) and
+  once with ``COPY`` (the physical floor: the very rows the sweep wrote); and the sweep/floor ratios;
 - an incremental recompute after one nation's position changes (drain of its request);
 - change-to-finding latency through a real Celery worker on the real broker (p50/p95 over 50 changes);
 - on-demand evaluation of one coalition of 32 members on one date (nothing written), at this scale and then
-  on the shipped reference data (loaded into the same scratch database afresh), and the coalition outlook
-  over 11 yearly dates on the shipped data (medians of five).
+  on the shipped reference data (loaded into the same scratch database afresh), the coalition outlook
+  over 11 yearly dates on the shipped data, and the preview of a draft position on the shipped data
+  (medians of five).
 
 The last line is machine-readable:
 ``sweep_s=… floor_s=… ratio=… incremental_ms=… latency_p50_ms=… latency_p95_ms=… eval32_ms=…
-eval_shipped_ms=… outlook11_shipped_ms=…``"""
+eval_shipped_ms=… outlook11_shipped_ms=… copy_floor_s=… copy_ratio=… preview_ms=…``
+
+``BENCH_NATIONS`` (default 300) scales the synthetic data down for a quick run while developing."""
 
 from __future__ import annotations
 
@@ -201,53 +205,6 @@ def build(rng: random.Random) -> None:
     )
 
 
-def io_floor(findings: int) -> float:
-    """Read every input, then bulk-write ``findings`` findings and as many events, evaluating nothing. Rolled
-    back afterwards so the measured sweep's results stay."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from apps.gaps.models import Finding, FindingEvent
-    from apps.gaps.snapshot import load_snapshot
-
-    class Rollback(Exception):
-        pass
-
-    start = time.perf_counter()
-    try:
-        with transaction.atomic():
-            load_snapshot(timezone.localdate())
-            now = timezone.now()
-            rows = Finding.objects.bulk_create(
-                (
-                    Finding(
-                        key=f"floor:{i}",
-                        rule="qkd_divergence",
-                        severity="medium",
-                        score=50,
-                        years_left=9,
-                        title=f"Floor finding {i} between two nations, with a title of realistic length",
-                        explanation="A plain-language explanation of realistic length. " * 6,
-                        evidence=[{"model": "positions.position", "id": i, "label": "XX position (all)"}] * 2,
-                        shared_coalitions=["WORLD"],
-                        fingerprint="0" * 64,
-                        first_seen_at=now,
-                        last_seen_at=now,
-                    )
-                    for i in range(findings)
-                ),
-                batch_size=2000,
-            )
-            FindingEvent.objects.bulk_create(
-                (FindingEvent(finding=f, kind="opened", to_status="open") for f in rows), batch_size=5000
-            )
-            elapsed = time.perf_counter() - start
-            raise Rollback
-    except Rollback:
-        pass
-    return elapsed
-
-
 def latencies(database_url: str) -> list[float]:
     """Change → finding through a real worker: toggle one nation's QKD stance against a rejecter."""
     from django.utils import timezone
@@ -317,6 +274,7 @@ def main() -> None:
     from apps.gaps.models import Finding, GapRun, RunTrigger
     from apps.nations.models import Nation
     from apps.positions.services import position_declare
+    from benchmarks.floors import bulk_create_floor, copy_floor
 
     try:
         call_command("migrate", verbosity=0)
@@ -334,8 +292,13 @@ def main() -> None:
             f"full sweep: {sweep_s:.2f}s, {run.nations_evaluated} nations, {run.pairs_evaluated} pairs, "
             f"{findings} findings written"
         )
-        floor_s = io_floor(findings)
-        print(f"I/O floor (read all inputs + bulk-write {findings} findings and events): {floor_s:.2f}s")
+        floor_s = bulk_create_floor(findings)
+        print(f"I/O floor (read all inputs + bulk_create {findings} findings and events): {floor_s:.2f}s")
+        copy_floor_s = copy_floor()
+        print(
+            f"COPY floor (read all inputs + COPY the same {findings} findings and events, committed): {copy_floor_s:.2f}s; "
+            f"the sweep at {sweep_s / copy_floor_s:.2f}x"
+        )
         start = time.perf_counter()
         engine.recompute(trigger=RunTrigger.SWEEP)
         print(f"second full sweep, nothing changed: {time.perf_counter() - start:.2f}s")
@@ -370,7 +333,7 @@ def main() -> None:
         print(
             f"change-to-finding latency through a worker over {len(measured)} changes: p50 {p50:.0f} ms, p95 {p95:.0f} ms"
         )
-        from benchmarks.dated import dated_evaluations, shipped_figures
+        from benchmarks.dated import dated_evaluations, shipped_figures, shipped_preview
 
         eval32_ms = dated_evaluations("EVAL32", date(2031, 1, 1))
         print(f"on-demand evaluation of a 32-member coalition on 2031-01-01 (median of 5): {eval32_ms:.0f} ms")
@@ -379,10 +342,13 @@ def main() -> None:
             f"shipped data: NATO ({members} member states) evaluated on 2031-01-01 in {eval_shipped_ms:.0f} ms, "
             f"its outlook over 11 yearly dates in {outlook_ms:.0f} ms (medians of 5)"
         )
+        preview_ms, previewed = shipped_preview()
+        print(f"shipped data: preview of a draft position for {previewed} in {preview_ms:.0f} ms (median of 5)")
         print(
             f"sweep_s={sweep_s:.2f} floor_s={floor_s:.2f} ratio={sweep_s / floor_s:.2f} "
             f"incremental_ms={incremental_ms:.0f} latency_p50_ms={p50:.0f} latency_p95_ms={p95:.0f} "
-            f"eval32_ms={eval32_ms:.0f} eval_shipped_ms={eval_shipped_ms:.0f} outlook11_shipped_ms={outlook_ms:.0f}"
+            f"eval32_ms={eval32_ms:.0f} eval_shipped_ms={eval_shipped_ms:.0f} outlook11_shipped_ms={outlook_ms:.0f} "
+            f"copy_floor_s={copy_floor_s:.2f} copy_ratio={sweep_s / copy_floor_s:.2f} preview_ms={preview_ms:.0f}"
         )
     finally:
         connection.close()

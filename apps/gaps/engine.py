@@ -8,6 +8,7 @@ findings and the pending recompute requests exactly as they were; the retry star
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from django.db.models import Field, Q
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.copy import copy_rows, reserve_ids
 from apps.gaps.models import (
     FINDING_CONTENT_FIELDS,
     FINDING_SUBJECT_FIELDS,
@@ -55,6 +57,22 @@ WRITTEN_FIELDS = [
     "triage_reason",
     "triage_clearances",
     "waiver_expires_on",
+    "updated_at",
+]
+#: What a run may update on a stored finding (each update writes only those of them that differ).
+UPDATED_FIELDS = [*COMPUTED_FIELDS, *WRITTEN_FIELDS]
+#: The columns of a new finding, in the order ``_new_row`` gives them.
+NEW_FINDING_COLUMNS = [
+    "id",
+    "key",
+    *COMPUTED_FIELDS,
+    "fingerprint",
+    "status",
+    "triage_reason",
+    "triage_clearances",
+    "first_seen_at",
+    "last_seen_at",
+    "created_at",
     "updated_at",
 ]
 #: Shown in place of a triage reason written while the finding needed clearances it no longer needs; the
@@ -192,10 +210,18 @@ def _apply(finding: Finding, draft: FindingDraft, fingerprint: str) -> dict[str,
     return changes
 
 
+def _new_row(pk: int, draft: FindingDraft, fingerprint: str, now: Any) -> tuple[Any, ...]:
+    """A new finding as a row of ``NEW_FINDING_COLUMNS``: open, first seen now, never triaged."""
+    computed = (getattr(draft, name) for name in COMPUTED_FIELDS)
+    return (pk, draft.key, *computed, fingerprint, FindingStatus.OPEN.value, "", [], now, now, now, now)
+
+
 def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None, as_of: date) -> WriteCounts:
     """Bring the stored findings in line with ``drafts``: open new ones, update changed ones, reopen ones
     that came back, resolve those in scope that are gone, and lapse expired waivers. Events record every
-    transition. Unchanged findings are not written (nor locked) at all, so running twice changes nothing."""
+    transition. Unchanged findings are not written (nor locked) at all, so running twice changes nothing,
+    and a changed one is written only in the fields that differ. New findings and all events go in with
+    ``COPY``."""
     now = timezone.now()
     counts = WriteCounts()
     counts.lapsed = _lapse_waivers(run, as_of, now)
@@ -207,22 +233,24 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
         key: (pk, fingerprint, status)
         for key, pk, fingerprint, status in stored.values_list("key", "pk", "fingerprint", "status")
     }
-    new_drafts: list[FindingDraft] = []
+    new_drafts: list[tuple[FindingDraft, str]] = []
     touched: dict[int, tuple[FindingDraft, str]] = {}
     for draft in drafts:
         fingerprint = draft.fingerprint()
         row = known.pop(draft.key, None)
         if row is None:
-            new_drafts.append(draft)
+            new_drafts.append((draft, fingerprint))
         elif row[2] == FindingStatus.RESOLVED or row[1] != fingerprint:
             touched[row[0]] = (draft, fingerprint)
     gone = [pk for pk, _, status in known.values() if status != FindingStatus.RESOLVED]
     # Lock only what changes; triage may have moved a status since the read above, so decide on the
     # locked rows.
     locked = Finding.objects.select_for_update().filter(pk__in=[*touched, *gone]).order_by("pk")
-    events: list[FindingEvent] = []
-    changed: list[Finding] = []
+    events: list[tuple[Any, ...]] = []
+    # Findings to update, by the fields that really differ: each group is one statement writing just those.
+    changed: dict[tuple[str, ...], list[Finding]] = defaultdict(list)
     for finding in locked:
+        was = [getattr(finding, name) for name in UPDATED_FIELDS]
         previous = finding.status
         if finding.pk in touched:
             draft, fingerprint = touched[finding.pk]
@@ -244,17 +272,23 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
         else:
             continue
         finding.updated_at = now
-        changed.append(finding)
-    created: list[Finding] = []
-    for draft in new_drafts:
-        finding = Finding(key=draft.key, status=FindingStatus.OPEN, first_seen_at=now, last_seen_at=now)
-        _apply(finding, draft, draft.fingerprint())
-        created.append(finding)
-        events.append(_event(finding, FindingEventKind.OPENED, run))
-    counts.opened += len(created)
-    Finding.objects.bulk_create(created, batch_size=2000)
-    _bulk_update(changed, [*COMPUTED_FIELDS, *WRITTEN_FIELDS])
-    FindingEvent.objects.bulk_create(events, batch_size=5000)
+        differing = tuple(name for name, old in zip(UPDATED_FIELDS, was, strict=True) if getattr(finding, name) != old)
+        changed[differing].append(finding)
+    # New findings go in with COPY (several times faster than ``bulk_create``), their ids drawn first so
+    # their "opened" events can name them.
+    ids = reserve_ids(Finding, len(new_drafts))
+    copy_rows(
+        Finding, NEW_FINDING_COLUMNS, (_new_row(pk, d, f, now) for pk, (d, f) in zip(ids, new_drafts, strict=True))
+    )
+    events.extend(
+        _event_row(pk, FindingEventKind.OPENED, run, FindingStatus.OPEN, d.required_clearances)
+        for pk, (d, _) in zip(ids, new_drafts, strict=True)
+    )  # no model instance per new finding: the sweep opens tens of thousands
+    counts.opened += len(new_drafts)
+    for names, findings in changed.items():
+        _bulk_update(findings, list(names))
+    at = timezone.now()  # after the waivers' lapses this run recorded, as ``auto_now_add`` would have it
+    copy_rows(FindingEvent, EVENT_COLUMNS, ((*event, at) for event in events))
     return counts
 
 
@@ -283,6 +317,21 @@ def _bulk_update(findings: list[Finding], names: list[str]) -> None:
             cursor.execute(sql, [json.dumps(rows, cls=DjangoJSONEncoder)])
 
 
+#: The columns of a run's events: those ``_event`` gives, then the moment they are written (no actor: a run
+#: acts for nobody).
+EVENT_COLUMNS = [
+    "finding_id",
+    "kind",
+    "run_id",
+    "from_status",
+    "to_status",
+    "reason",
+    "changes",
+    "required_clearances",
+    "at",
+]
+
+
 def _event(
     finding: Finding,
     kind: str,
@@ -291,20 +340,26 @@ def _event(
     changes: dict[str, list[Any]] | None = None,
     before: list[int] | None = None,
     reason: str = "",
-) -> FindingEvent:
-    """The event of a run's transition to ``finding.status``. A change's ``changes`` carry the old values,
-    so it needs the clearances of both sides (``before`` and now)."""
+) -> tuple[Any, ...]:
+    """The event row of a run's transition to ``finding.status``. A change's ``changes`` carry the old
+    values, so it needs the clearances of both sides (``before`` and now)."""
     clearances = finding.required_clearances if before is None else sorted({*before, *finding.required_clearances})
-    return FindingEvent(
-        required_clearances=clearances,
-        finding=finding,
-        kind=kind,
-        run=run,
-        from_status=from_status,
-        to_status=finding.status,
-        reason=reason,
-        changes={name: [_plain(v) for v in pair] for name, pair in (changes or {}).items()},
-    )
+    return _event_row(finding.pk, kind, run, finding.status, clearances, from_status, changes, reason)
+
+
+def _event_row(
+    finding_id: int,
+    kind: str,
+    run: GapRun,
+    to_status: str,
+    clearances: list[int],
+    from_status: str = "",
+    changes: dict[str, list[Any]] | None = None,
+    reason: str = "",
+) -> tuple[Any, ...]:
+    """An event as a row of ``EVENT_COLUMNS`` but ``at`` (the moment it is written, added then)."""
+    plain = {name: [_plain(v) for v in pair] for name, pair in (changes or {}).items()}
+    return (finding_id, kind, run.pk, from_status, to_status, reason, plain, list(clearances))
 
 
 def _plain(value: Any) -> Any:

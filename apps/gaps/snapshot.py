@@ -298,7 +298,12 @@ def work_items_on(as_of: date, known_at: datetime | None = None) -> list[WorkIte
     status_rows = (
         WorkItemStatus.objects.all() if known_at is None else WorkItemStatus.objects.filter(recorded_at__lte=known_at)
     )
-    statuses = {s.work_item_id: s for s in status_rows.as_of(as_of).only("work_item_id", "status", "lifecycle")}
+    statuses = {
+        work_item_id: (status, lifecycle)
+        for work_item_id, status, lifecycle in status_rows.as_of(as_of).values_list(
+            "work_item_id", "status", "lifecycle"
+        )
+    }
     work_item_rows = WorkItem.objects.all() if known_at is None else WorkItem.objects.filter(created_at__lte=known_at)
     work_items = []
     for w in work_item_rows.values("id", "identifier", "protocol_id", "expected_completion_on"):
@@ -309,8 +314,8 @@ def work_items_on(as_of: date, known_at: datetime | None = None) -> list[WorkIte
                 identifier=w["identifier"],
                 protocol_id=w["protocol_id"],
                 algorithm_ids=frozenset(covered.get(w["id"], ())),
-                lifecycle=status.lifecycle if status else "",
-                status=status.status if status else "",
+                lifecycle=status[1] if status else "",
+                status=status[0] if status else "",
                 expected_completion_on=w["expected_completion_on"],
             )
         )

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.utils import DatabaseError
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
+from apps.core.copy import copy_rows
 from apps.nations.models import Nation
 from apps.positions.models import Position
 from tests.factories import declare
@@ -42,6 +44,20 @@ def test_bulk_writes_that_bypass_signals_are_recorded_too(events, nation_a: Nati
         ("UPDATE", "XA", ["name"]),
         ("UPDATE", "XB", ["name"]),
         ("DELETE", None, None),
+    ]
+
+
+def test_rows_copied_in_bulk_are_recorded_too(events, nation_a: Nation) -> None:
+    now = timezone.now()
+    copy_rows(
+        Nation,
+        ["code", "name", "kind", "created_at", "updated_at"],
+        [("XC", "X-C", "state", now, now), ("XD", "X-D", "state", now, now)],
+    )
+
+    assert [(e.operation, e.new_data["code"]) for e in events("nations_nation")][-2:] == [
+        ("INSERT", "XC"),
+        ("INSERT", "XD"),
     ]
 
 

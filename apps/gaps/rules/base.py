@@ -70,9 +70,15 @@ class FindingDraft:
         return set(self.required_clearances) <= cleared
 
     def fingerprint(self) -> str:
-        """A hash of everything computed (a plain tuple of the fields: ``asdict`` deep-copies, too slow)."""
-        payload = [getattr(self, f.name) for f in fields(self)]
-        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+        """A hash of everything computed (a plain list of the fields: ``asdict`` deep-copies, too slow). The
+        sweep takes one per finding, so the field names and the encoder (``json.dumps(…, sort_keys=True,
+        default=str)``, byte for byte) are made once."""
+        payload = [getattr(self, name) for name in _DRAFT_FIELDS]
+        return hashlib.sha256(_FINGERPRINT_JSON.encode(payload).encode()).hexdigest()
+
+
+_DRAFT_FIELDS = tuple(f.name for f in fields(FindingDraft))
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
 
 
 RuleFunction = Callable[[Snapshot, Subjects], list[FindingDraft]]
