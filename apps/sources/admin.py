@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from apps.core.admin import AppendOnlyAdmin
 from apps.sources.models import Source
@@ -22,6 +23,8 @@ class SourceAdmin(AppendOnlyAdmin):
     list_filter = ["kind", "verified", "primary_seen", "published_precision"]
     search_fields = ["authority", "document", "url", "primary_url", "note"]
     exclude = ["key"]
+    # A web address typed without its scheme is taken as https, as the web forms take it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     service = staticmethod(source_record)
     service_fields = (
