@@ -183,7 +183,7 @@ def common_ground(
 ) -> CommonGround:
     """The common-ground report, from what ``user`` may see, for the states in ``coalition_id`` on
     ``dates.as_of`` and the nations ``nation_ids``, from what had been recorded by ``dates.known_at``."""
-    snapshot = load_snapshot(dates.as_of, known_at=dates.known_at, seen_by=user)
+    snapshot = load_snapshot(dates.as_of, known_at=dates.known_at, seen_by=user, together=True)
     chosen = set(nation_ids)
     if coalition_id is not None:
         chosen |= {n for n, cs in snapshot.memberships.items() if coalition_id in cs}
