@@ -14,6 +14,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
+from psycopg import ClientCursor
 
 
 def read_together(*querysets: QuerySet[Any, Any]) -> list[list[tuple[Any, ...]]]:
@@ -24,21 +25,23 @@ def read_together(*querysets: QuerySet[Any, Any]) -> list[list[tuple[Any, ...]]]
         return []
     alias = querysets[0].db
     connection = connections[alias]
-    compilers: list[SQLCompiler | None] = []
-    statements: list[str] = []
-    for queryset in querysets:
-        if queryset._iterable_class is not ValuesListIterable or queryset.db != alias:
-            raise ValueError("read_together reads values_list querysets of one database")
-        compiler = queryset.query.get_compiler(alias)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            compilers.append(None)
-            continue
-        compilers.append(compiler)
-        statements.append(connection.ops.compose_sql(sql, params))  # type: ignore[attr-defined]  # PostgreSQL's
-    results: list[list[tuple[Any, ...]]] = []
     with connection.cursor() as cursor:
+        # One client-side cursor merges every statement's parameters (as ``compose_sql`` does, once each).
+        mogrifier = ClientCursor(cursor.connection)
+        compilers: list[SQLCompiler | None] = []
+        statements: list[str] = []
+        for queryset in querysets:
+            if queryset._iterable_class is not ValuesListIterable or queryset.db != alias:
+                raise ValueError("read_together reads values_list querysets of one database")
+            compiler = queryset.query.get_compiler(alias)
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                compilers.append(None)
+                continue
+            compilers.append(compiler)
+            statements.append(mogrifier.mogrify(sql, params))
+        results: list[list[tuple[Any, ...]]] = []
         if statements:
             cursor.execute(";\n".join(statements))
         first = True
