@@ -19,15 +19,20 @@ rule built on it cites exactly what it used and a report is scoped like everythi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from apps.gaps.citations import Citation
-from apps.gaps.rules.common_algorithms import usable_set
+from apps.gaps.rules.common_algorithms import Usable, usable_set
 from apps.gaps.snapshot import ApprovalRow, MilestoneRow, PositionRow, Snapshot, WorkItemRow
 from apps.gaps.snapshot_mechanisms import MechanismRow
 from apps.positions.models import ApprovalStatus, HybridPolicy, Scope
 from apps.standards.models import LIFECYCLE_RANK, Lifecycle
 
 CUTOFF_KINDS = ("disallow_classical", "exclusive_pqc")
+
+#: What a caller judging many mechanisms on one snapshot's approvals may keep: the usable sets by date,
+#: nation, scope and kind (signature or not), each worked out once.
+UsableSets = dict[tuple[date, int, str, bool], Usable | None]
 
 
 @dataclass(frozen=True)
@@ -124,8 +129,11 @@ def accepts(
     scope: str = Scope.ALL,
     *,
     include_drafts: bool = False,
+    usable_sets: UsableSets | None = None,
 ) -> Verdict:
-    """Whether ``nation_id`` accepts ``mechanism`` for ``scope`` on the snapshot date, and why not."""
+    """Whether ``nation_id`` accepts ``mechanism`` for ``scope`` on the snapshot date, and why not. With
+    ``usable_sets``, the nation's usable parameter sets are looked up there (and kept there once worked
+    out): a memo the caller holds for one judgement over snapshots with the same approvals (a report's)."""
     reasons: list[str] = []
     marks: list[str] = []
     cites: list[Citation] = [mechanism.cited()]
@@ -141,7 +149,13 @@ def accepts(
     elif mechanism.hybrid and policy == HybridPolicy.DISCOURAGED:
         marks.append("hybrids are discouraged")
 
-    usable = usable_set(snapshot, nation_id, scope, signature=mechanism.signature)
+    if usable_sets is None:
+        usable = usable_set(snapshot, nation_id, scope, signature=mechanism.signature)
+    else:
+        key = (snapshot.as_of, nation_id, scope, mechanism.signature)
+        if key not in usable_sets:
+            usable_sets[key] = usable_set(snapshot, nation_id, scope, signature=mechanism.signature)
+        usable = usable_sets[key]
     kind = "signature" if mechanism.signature else "key-establishment"
     if usable is None:
         reasons.append(f"no post-quantum {kind} algorithm is approved")

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from apps.accounts.models import User
 from apps.core.dates import PartialDate
-from apps.gaps.acceptance import Verdict, accepts
+from apps.gaps.acceptance import UsableSets, Verdict, accepts
 from apps.gaps.evaluation import EvaluationDates
 from apps.gaps.snapshot import Snapshot, load_snapshot
 from apps.gaps.snapshot_mechanisms import MechanismRow
@@ -61,10 +61,17 @@ class CommonGround:
 
 
 def _grid(
-    snapshot: Snapshot, members: list[int], mechanisms: list[MechanismRow], scope: str, include_drafts: bool
+    snapshot: Snapshot,
+    members: list[int],
+    mechanisms: list[MechanismRow],
+    scope: str,
+    include_drafts: bool,
+    usable_sets: UsableSets | None = None,
 ) -> dict[tuple[int, int], Verdict]:
     return {
-        (n, m.id): accepts(snapshot, m, n, scope, include_drafts=include_drafts) for n in members for m in mechanisms
+        (n, m.id): accepts(snapshot, m, n, scope, include_drafts=include_drafts, usable_sets=usable_sets)
+        for n in members
+        for m in mechanisms
     }
 
 
@@ -85,7 +92,12 @@ def _lifecycles_on(history: dict[int, list[tuple[date | None, str, str]]], snaps
 
 
 def _timeline(
-    snapshot: Snapshot, members: list[int], mechanisms: list[MechanismRow], scope: str, include_drafts: bool
+    snapshot: Snapshot,
+    members: list[int],
+    mechanisms: list[MechanismRow],
+    scope: str,
+    include_drafts: bool,
+    usable_sets: UsableSets | None = None,
 ) -> list[Shift]:
     item_ids = {i for m in mechanisms for i in m.work_item_ids}
     history: dict[int, list[tuple[date | None, str, str]]] = {}
@@ -115,7 +127,7 @@ def _timeline(
             labels.setdefault(on, str(PartialDate(on, precision)))
     mechanism_days = {m.id: set().union(*(item_days.get(w, set()) for w in m.work_item_ids)) for m in mechanisms}
     days.update(labels)
-    judge = _Judge(snapshot, history, scope, include_drafts, nation_days, mechanism_days)
+    judge = _Judge(snapshot, history, scope, include_drafts, nation_days, mechanism_days, usable_sets)
     shifts: list[Shift] = []
     for day in sorted(d for d in days if TIMELINE_START <= d <= TIMELINE_END):
         common = tuple(m.name for m in mechanisms if members and judge.all_accept(members, m, day))
@@ -138,8 +150,10 @@ class _Judge:
         include_drafts: bool,
         nation_days: dict[int, set[date]],
         mechanism_days: dict[int, set[date]],
+        usable_sets: UsableSets | None = None,
     ) -> None:
         self.snapshot, self.history, self.scope, self.include_drafts = snapshot, history, scope, include_drafts
+        self.usable_sets = usable_sets  # the report's: the days' snapshots share its approvals
         self.nation_days, self.mechanism_days = nation_days, mechanism_days
         self.held: dict[tuple[int, int], tuple[bool, date]] = {}  # cell -> (accepted, the day it stops holding)
         self.on: tuple[date, Snapshot] | None = None
@@ -163,7 +177,9 @@ class _Judge:
         if verdict is None:
             if self.on is None or self.on[0] != day:
                 self.on = day, _lifecycles_on(self.history, self.snapshot, day)
-            verdict = accepts(self.on[1], m, n, self.scope, include_drafts=self.include_drafts).accepted
+            verdict = accepts(
+                self.on[1], m, n, self.scope, include_drafts=self.include_drafts, usable_sets=self.usable_sets
+            ).accepted
             changes = [d for d in self.nation_days[n] | self.mechanism_days[m.id] if d > day]
             self.held[n, m.id] = verdict, min(changes, default=date.max)
         return verdict
@@ -192,14 +208,17 @@ def common_ground(
         key=lambda n: snapshot.code(n),
     )
     mechanisms = [m for m in snapshot.mechanisms if m.protocol_id == protocol_id and m.kind == kind]
-    grid = _grid(snapshot, members, mechanisms, scope, include_drafts)
+    # Held by this report only (tests and previews change snapshots in place): a nation's usable sets on a
+    # day are the same for every mechanism of its kind.
+    usable_sets: UsableSets = {}
+    grid = _grid(snapshot, members, mechanisms, scope, include_drafts, usable_sets)
     common = _common(grid, members, mechanisms)
     nearest: list[tuple[MechanismRow, list[str]]] = []
     if not common and members and mechanisms:
         blockers = {m.id: [snapshot.code(n) for n in members if not grid[n, m.id].accepted] for m in mechanisms}
         fewest = min(len(b) for b in blockers.values())
         nearest = [(m, blockers[m.id]) for m in mechanisms if len(blockers[m.id]) == fewest]
-    timeline = _timeline(snapshot, members, mechanisms, scope, include_drafts) if with_timeline else []
+    timeline = _timeline(snapshot, members, mechanisms, scope, include_drafts, usable_sets) if with_timeline else []
     return CommonGround(
         dates=dates,
         scope=scope,
