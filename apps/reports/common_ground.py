@@ -52,12 +52,18 @@ class CommonGround:
     def as_of(self) -> date:
         return self.dates.as_of
 
-    def table(self) -> list[tuple[str, str, list[tuple[Verdict, str]]]]:
-        """(code, name, [(verdict, its text) per mechanism]) per member, for a page."""
-        return [
-            (code, name, [(self.grid[nid, m.id], cell_text(self.grid[nid, m.id])) for m in self.mechanisms])
-            for nid, code, name in self.members
-        ]
+    def table(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """(code, name, [(class, text) per mechanism]) per member, for a page: the class is "ok" or "no",
+        the text the verdict in words after its sign (✔ or ✕), so a page reads it without colour."""
+        rows = []
+        for nid, code, name in self.members:
+            cells = []
+            for m in self.mechanisms:
+                verdict = self.grid[nid, m.id]
+                sign, css = ("✔", "ok") if verdict.accepted else ("✕", "no")
+                cells.append((css, f"{sign} {cell_text(verdict)}"))
+            rows.append((code, name, cells))
+        return rows
 
 
 def _grid(
