@@ -43,7 +43,7 @@ class CommonGround:
     include_drafts: bool
     members: list[tuple[int, str, str]]  # (id, code, name)
     mechanisms: list[MechanismRow]
-    grid: dict[tuple[int, int], Verdict]  # (nation id, mechanism id)
+    grid: dict[tuple[int, int], Verdict]  # (nation id, mechanism id); verdicts without cites (none is shown)
     common: list[MechanismRow]
     nearest: list[tuple[MechanismRow, list[str]]]  # when none is common: the fewest blockers, per mechanism
     timeline: list[Shift]
@@ -75,7 +75,7 @@ def _grid(
     usable_sets: UsableSets | None = None,
 ) -> dict[tuple[int, int], Verdict]:
     return {
-        (n, m.id): accepts(snapshot, m, n, scope, include_drafts=include_drafts, usable_sets=usable_sets)
+        (n, m.id): accepts(snapshot, m, n, scope, include_drafts=include_drafts, usable_sets=usable_sets, cited=False)
         for n in members
         for m in mechanisms
     }
@@ -184,7 +184,13 @@ class _Judge:
             if self.on is None or self.on[0] != day:
                 self.on = day, _lifecycles_on(self.history, self.snapshot, day)
             verdict = accepts(
-                self.on[1], m, n, self.scope, include_drafts=self.include_drafts, usable_sets=self.usable_sets
+                self.on[1],
+                m,
+                n,
+                self.scope,
+                include_drafts=self.include_drafts,
+                usable_sets=self.usable_sets,
+                cited=False,
             ).accepted
             changes = [d for d in self.nation_days[n] | self.mechanism_days[m.id] if d > day]
             self.held[n, m.id] = verdict, min(changes, default=date.max)

@@ -238,3 +238,17 @@ def test_a_memo_of_usable_sets_gives_the_same_verdicts_and_keeps_each_date_apart
     w.snap.as_of = date(2031, 1, 1)
     assert not verdict(w, kem, usable_sets=memo).accepted  # type: ignore[arg-type]
     assert len(memo) == 4  # two days, two kinds: each worked out once
+
+
+@pytest.mark.parametrize("policy", ["required", "forbidden", "discouraged", "optional"])
+@pytest.mark.parametrize("lifecycle", ["final", "draft", "withdrawn"])
+def test_a_verdict_without_cites_has_the_same_answer_reasons_and_marks(policy: str, lifecycle: str):
+    w = tls_world(lifecycle=lifecycle)
+    w.position("AA", hybrid_policy=policy)
+    w.approve("AA", "ML-KEM-768")
+    w.milestone("AA", "disallow_classical", date(2030, 6, 30))
+    for m in (mechanism(w, "MLKEM768", "ML-KEM-768"), mechanism(w, "X25519MLKEM1024", "ML-KEM-1024", hybrid=True)):
+        for drafts in (False, True):
+            full, bare = verdict(w, m, include_drafts=drafts), verdict(w, m, include_drafts=drafts, cited=False)
+            assert full.cites and not bare.cites
+            assert dataclasses.replace(bare, cites=full.cites) == full
