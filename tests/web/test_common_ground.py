@@ -38,6 +38,9 @@ pytestmark = pytest.mark.django_db
 
 Login = Callable[[User], Client]
 QUERY = "coalition=ALLY&protocol=TLS&as_of=2028-01-01"
+#: The API's report: session, user, protocol and coalition (the filter), the clearance, the snapshot (one),
+#: the status history.
+API_QUERIES = 7
 
 
 @pytest.fixture
@@ -161,6 +164,12 @@ def test_queries_are_pinned(login: Login, planner: User, world: None, django_ass
     known = {"coalition": "ALLY", "protocol": "TLS", "as_of": "2028-01-01", "known_at": timezone.now().isoformat()}
     with django_assert_num_queries(11):
         assert client.get("/common-ground/", known).status_code == 200
+    # the CSV: the page's reads without the timeline's status history and the header
+    with django_assert_num_queries(6):
+        assert client.get(f"/common-ground/export.csv?{QUERY}").status_code == 200
+    api = client_for(planner)
+    with django_assert_num_queries(API_QUERIES):
+        assert api.get(f"/api/v1/reports/common-ground/?{QUERY}").status_code == 200
 
 
 # --- the date switch: another date, or what was known at a moment -------------------------------------
