@@ -19,15 +19,20 @@ rule built on it cites exactly what it used and a report is scoped like everythi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from apps.gaps.citations import Citation
-from apps.gaps.rules.common_algorithms import usable_set
+from apps.gaps.rules.common_algorithms import Usable, usable_set
 from apps.gaps.snapshot import ApprovalRow, MilestoneRow, PositionRow, Snapshot, WorkItemRow
 from apps.gaps.snapshot_mechanisms import MechanismRow
 from apps.positions.models import ApprovalStatus, HybridPolicy, Scope
 from apps.standards.models import LIFECYCLE_RANK, Lifecycle
 
 CUTOFF_KINDS = ("disallow_classical", "exclusive_pqc")
+
+#: What a caller judging many mechanisms on one snapshot's approvals may keep: the usable sets by date,
+#: nation, scope and kind (signature or not), each worked out once.
+UsableSets = dict[tuple[date, int, str, bool], Usable | None]
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,15 @@ class Verdict:
 
 
 def _standard(
-    snapshot: Snapshot, mechanism: MechanismRow, include_drafts: bool
+    snapshot: Snapshot, mechanism: MechanismRow, include_drafts: bool, cited: bool = True
 ) -> tuple[str | None, str | None, list[Citation]]:
-    """(reason, mark, cites) for the standard behind ``mechanism`` on the snapshot date."""
+    """(reason, mark, cites) for the standard behind ``mechanism`` on the snapshot date (no cites unless
+    ``cited``)."""
     by_id = snapshot.__dict__.get("_work_items_by_id")
     if by_id is None:
         by_id = snapshot.__dict__["_work_items_by_id"] = {w.id: w for w in snapshot.work_items}
     items: list[WorkItemRow] = [by_id[i] for i in mechanism.work_item_ids if i in by_id]
-    cites = [w.cite(f"{w.identifier}: {w.status or 'no status'}") for w in items]
+    cites = [w.cite(f"{w.identifier}: {w.status or 'no status'}") for w in items] if cited else []
     best = max(items, key=lambda w: LIFECYCLE_RANK.get(w.lifecycle, -1), default=None)
     if best is None:
         return "no standards work item defines it", None, cites
@@ -124,15 +130,21 @@ def accepts(
     scope: str = Scope.ALL,
     *,
     include_drafts: bool = False,
+    usable_sets: UsableSets | None = None,
+    cited: bool = True,
 ) -> Verdict:
-    """Whether ``nation_id`` accepts ``mechanism`` for ``scope`` on the snapshot date, and why not."""
+    """Whether ``nation_id`` accepts ``mechanism`` for ``scope`` on the snapshot date, and why not. With
+    ``usable_sets``, the nation's usable parameter sets are looked up there (and kept there once worked
+    out): a memo the caller holds for one judgement over snapshots with the same approvals (a report's).
+    Without ``cited``, the verdict carries no ``cites`` (for a report that shows the answers and reasons
+    only, on a snapshot already cut to what its reader may see); every answer, reason and mark is the same."""
     reasons: list[str] = []
     marks: list[str] = []
-    cites: list[Citation] = [mechanism.cited()]
+    cites: list[Citation] = [mechanism.cited()] if cited else []
 
     position = snapshot.position(nation_id, scope)
     policy = position.hybrid_policy if position else HybridPolicy.UNDECLARED
-    if position is not None:
+    if position is not None and cited:
         cites.append(position.cited(snapshot.code(nation_id)))
     if mechanism.hybrid and policy == HybridPolicy.FORBIDDEN:
         reasons.append("hybrids are forbidden (pure post-quantum only)")
@@ -141,12 +153,19 @@ def accepts(
     elif mechanism.hybrid and policy == HybridPolicy.DISCOURAGED:
         marks.append("hybrids are discouraged")
 
-    usable = usable_set(snapshot, nation_id, scope, signature=mechanism.signature)
+    if usable_sets is None:
+        usable = usable_set(snapshot, nation_id, scope, signature=mechanism.signature)
+    else:
+        key = (snapshot.as_of, nation_id, scope, mechanism.signature)
+        if key not in usable_sets:
+            usable_sets[key] = usable_set(snapshot, nation_id, scope, signature=mechanism.signature)
+        usable = usable_sets[key]
     kind = "signature" if mechanism.signature else "key-establishment"
     if usable is None:
         reasons.append(f"no post-quantum {kind} algorithm is approved")
     else:
-        cites.extend(approval_cite(snapshot, a) for a in usable.approvals)
+        if cited:
+            cites.extend(approval_cite(snapshot, a) for a in usable.approvals)
         approved = {ps_id for _, ps_id in usable.items}
         missing = [snapshot.parameter_sets[p].name for p in mechanism.parameter_set_ids if p not in approved]
         if missing:
@@ -156,9 +175,10 @@ def accepts(
         cutoff = _classical_cutoff(snapshot, nation_id, scope, mechanism)
         if cutoff:
             reasons.append(cutoff[0])
-            cites.append(cutoff[1])
+            if cited:
+                cites.append(cutoff[1])
 
-    standard_reason, standard_mark, standard_cites = _standard(snapshot, mechanism, include_drafts)
+    standard_reason, standard_mark, standard_cites = _standard(snapshot, mechanism, include_drafts, cited)
     if standard_reason:
         reasons.append(standard_reason)
     if standard_mark:

@@ -13,13 +13,15 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
 from apps.audit.queries import rows_as_recorded
 from apps.core.dates import DatePrecision, partial
+from apps.core.together import read_together
 from apps.gaps.citations import Citation, Record
-from apps.gaps.snapshot_mechanisms import MechanismRow, mechanisms_known
+from apps.gaps.snapshot_mechanisms import MechanismRow, mechanism_rows, mechanisms_query
 from apps.nations.models import Coalition, Membership, Nation, NationKind
 from apps.positions.models import Approval, Milestone, Position, Scope
 from apps.sources.models import basis_of
@@ -264,13 +266,23 @@ def _group(rows: Iterable[object], key: str) -> dict[int, list]:  # type: ignore
     return dict(grouped)
 
 
+def _membership_pairs(as_of: date) -> QuerySet[Membership, tuple[int, int]]:
+    return Membership.objects.as_of(as_of).values_list("nation_id", "coalition_id")
+
+
+def _memberships(pairs: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    memberships: dict[int, set[int]] = defaultdict(set)
+    for nation_id, coalition_id in pairs:
+        memberships[nation_id].add(coalition_id)
+    return memberships
+
+
 def memberships_on(as_of: date, known_at: datetime | None = None) -> dict[int, set[int]]:
     """Nation id -> the coalitions it belongs to on ``as_of``; with ``known_at``, as the memberships were
     recorded then (a membership's dates are corrected in place, so the audit trail holds what was known)."""
-    memberships: dict[int, set[int]] = defaultdict(set)
     pairs: Iterable[tuple[int, int]]
     if known_at is None:
-        pairs = Membership.objects.as_of(as_of).values_list("nation_id", "coalition_id")
+        pairs = _membership_pairs(as_of)
     else:
         rows = [
             Membership(
@@ -284,42 +296,52 @@ def memberships_on(as_of: date, known_at: datetime | None = None) -> dict[int, s
             for row in rows_as_recorded(Membership._meta.db_table, known_at)
         ]
         pairs = [(m.nation_id, m.coalition_id) for m in rows if m.in_force_on(as_of)]
-    for nation_id, coalition_id in pairs:
-        memberships[nation_id].add(coalition_id)
-    return memberships
+    return _memberships(pairs)
+
+
+def _work_item_queries(as_of: date, known_at: datetime | None) -> list[QuerySet[Any, Any]]:
+    """What ``work_items_on`` reads: the items' algorithms, their statuses in force, the items."""
+    status_rows = (
+        WorkItemStatus.objects.all() if known_at is None else WorkItemStatus.objects.filter(recorded_at__lte=known_at)
+    )
+    work_item_rows = WorkItem.objects.all() if known_at is None else WorkItem.objects.filter(created_at__lte=known_at)
+    return [
+        WorkItem.algorithms.through.objects.values_list("workitem_id", "algorithm_id"),
+        status_rows.as_of(as_of).values_list("work_item_id", "status", "lifecycle"),
+        work_item_rows.values_list("id", "identifier", "protocol_id", "expected_completion_on"),
+    ]
+
+
+def _work_items(
+    algorithm_rows: Iterable[tuple[int, int]],
+    status_rows: Iterable[tuple[int, str, str]],
+    item_rows: Iterable[tuple[int, str, int, date | None]],
+) -> list[WorkItemRow]:
+    covered: dict[int, set[int]] = defaultdict(set)
+    for work_item_id, algorithm_id in algorithm_rows:
+        covered[work_item_id].add(algorithm_id)
+    statuses = {work_item_id: (status, lifecycle) for work_item_id, status, lifecycle in status_rows}
+    work_items = []
+    for id_, identifier, protocol_id, expected_completion_on in item_rows:
+        status = statuses.get(id_)
+        work_items.append(
+            WorkItemRow(
+                id=id_,
+                identifier=identifier,
+                protocol_id=protocol_id,
+                algorithm_ids=frozenset(covered.get(id_, ())),
+                lifecycle=status[1] if status else "",
+                status=status[0] if status else "",
+                expected_completion_on=expected_completion_on,
+            )
+        )
+    return work_items
 
 
 def work_items_on(as_of: date, known_at: datetime | None = None) -> list[WorkItemRow]:
     """Every standards work item with its status in force on ``as_of`` (as recorded by ``known_at``). Three
     queries."""
-    covered: dict[int, set[int]] = defaultdict(set)
-    for work_item_id, algorithm_id in WorkItem.algorithms.through.objects.values_list("workitem_id", "algorithm_id"):
-        covered[work_item_id].add(algorithm_id)
-    status_rows = (
-        WorkItemStatus.objects.all() if known_at is None else WorkItemStatus.objects.filter(recorded_at__lte=known_at)
-    )
-    statuses = {
-        work_item_id: (status, lifecycle)
-        for work_item_id, status, lifecycle in status_rows.as_of(as_of).values_list(
-            "work_item_id", "status", "lifecycle"
-        )
-    }
-    work_item_rows = WorkItem.objects.all() if known_at is None else WorkItem.objects.filter(created_at__lte=known_at)
-    work_items = []
-    for w in work_item_rows.values("id", "identifier", "protocol_id", "expected_completion_on"):
-        status = statuses.get(w["id"])
-        work_items.append(
-            WorkItemRow(
-                id=w["id"],
-                identifier=w["identifier"],
-                protocol_id=w["protocol_id"],
-                algorithm_ids=frozenset(covered.get(w["id"], ())),
-                lifecycle=status[1] if status else "",
-                status=status[0] if status else "",
-                expected_completion_on=w["expected_completion_on"],
-            )
-        )
-    return work_items
+    return _work_items(*(list(rows) for rows in _work_item_queries(as_of, known_at)))
 
 
 def load_snapshot(
@@ -329,6 +351,7 @@ def load_snapshot(
     *,
     coalition_id: int | None = None,
     seen_by: User | None = None,
+    together: bool = False,
 ) -> Snapshot:
     """Read the data in force on ``as_of``: for today (or later) the declarations currently in force, for
     a past date those in force then (``as_of``). With ``known_at``, only what the tracker had recorded by
@@ -339,8 +362,12 @@ def load_snapshot(
     national records they may see, each in force as far as they may know (``seen_by``: one superseded by a
     record they may not see is still in force), so nothing evaluated on it depends on a record they may not
     see (a preview's). Thirteen queries, whatever the number of nations (fifteen with ``known_at``; the
-    user's clearance is one more unless already read)."""
-    memberships = memberships_on(as_of, known_at)
+    user's clearance is one more unless already read). With ``together``, the same reads are sent in one
+    round trip (``read_together``): one query, two when the memberships must be read first (with
+    ``nation_ids``, ``coalition_id`` or ``known_at``: three then, the audit trail's two and the rest)."""
+    # The memberships are read first when the national reads depend on them (or come from the audit trail).
+    memberships_first = not together or known_at is not None or nation_ids is not None or coalition_id is not None
+    memberships = memberships_on(as_of, known_at) if memberships_first else {}
     scope_ids: set[int] | None = None
     if nation_ids is not None:
         scope_ids = set(nation_ids)
@@ -358,9 +385,6 @@ def load_snapshot(
         return qs if scope_ids is None else qs.filter(nation_id__in=scope_ids)
 
     nation_rows = Nation.objects.all() if scope_ids is None else Nation.objects.filter(id__in=scope_ids)
-    nations = {row[0]: NationRow(*row) for row in nation_rows.values_list("id", "code", "name", "kind")}
-    coalitions = {row[0]: CoalitionRow(*row) for row in Coalition.objects.values_list("id", "code", "is_defence")}
-    positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
     position_columns = (
         "id",
         "nation_id",
@@ -373,7 +397,44 @@ def load_snapshot(
         "declared_on",
     )
     confirmation_columns = ("source__confirmed_on", "source__published_on", "source__published_precision")
-    for row in national(Position.objects.all()).values_list(*position_columns, *confirmation_columns, *SOURCE_COLUMNS):
+    approval_columns = ("id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until")
+    milestone_columns = ("id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id")
+    reads: list[QuerySet[Any, Any]] = [
+        nation_rows.values_list("id", "code", "name", "kind"),
+        Coalition.objects.values_list("id", "code", "is_defence"),
+        national(Position.objects.all()).values_list(*position_columns, *confirmation_columns, *SOURCE_COLUMNS),
+        national(Approval.objects.all()).values_list(*approval_columns, "releasability_id", *SOURCE_COLUMNS),
+        national(Milestone.objects.all()).values_list(*milestone_columns, *SOURCE_COLUMNS),
+        Algorithm.objects.values_list("id", "name", "kind", "quantum_vulnerable"),
+        ParameterSet.objects.values_list("id", "algorithm_id", "name", "security_category"),
+        Protocol.objects.values_list("id", "code"),
+        *_work_item_queries(as_of, known_at),
+        mechanisms_query(known_at),
+    ]
+    if not memberships_first:
+        reads.append(_membership_pairs(as_of))
+    results = read_together(*reads) if together else [list(rows) for rows in reads]
+    (
+        nation_list,
+        coalition_list,
+        position_list,
+        approval_list,
+        milestone_list,
+        algorithm_list,
+        parameter_set_list,
+        protocol_list,
+        item_algorithms,
+        item_statuses,
+        item_list,
+        mechanism_list,
+        *membership_pairs,
+    ) = results
+    if not memberships_first:
+        memberships = _memberships(membership_pairs[0])
+    nations = {row[0]: NationRow(*row) for row in nation_list}
+    coalitions = {row[0]: CoalitionRow(*row) for row in coalition_list}
+    positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
+    for row in position_list:
         confirmed_on, published_on, precision = row[len(position_columns) : len(position_columns) + 3]
         last = last_confirmed_on(
             confirmed_on=confirmed_on, published=partial(published_on, precision), verified=bool(row[-1]), day=as_of
@@ -384,25 +445,12 @@ def load_snapshot(
             **_sourced(*row[len(position_columns) + 3 :]),
         )
         positions[position.nation_id][position.scope] = position
-    approval_columns = ("id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until")
-    approvals = [
-        ApprovalRow(*row[:8], **_sourced(*row[8:]))
-        for row in national(Approval.objects.all()).values_list(*approval_columns, "releasability_id", *SOURCE_COLUMNS)
-    ]
-    milestone_columns = ("id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id")
-    milestones = [
-        MilestoneRow(*row[:7], **_sourced(*row[7:]))
-        for row in national(Milestone.objects.all()).values_list(*milestone_columns, *SOURCE_COLUMNS)
-    ]
-    algorithms = {
-        row[0]: AlgorithmRow(*row) for row in Algorithm.objects.values_list("id", "name", "kind", "quantum_vulnerable")
-    }
-    parameter_sets = {
-        row[0]: ParameterSetRow(*row)
-        for row in ParameterSet.objects.values_list("id", "algorithm_id", "name", "security_category")
-    }
-    protocols = {row[0]: ProtocolRow(*row) for row in Protocol.objects.values_list("id", "code")}
-    work_items = work_items_on(as_of, known_at)
+    approvals = [ApprovalRow(*row[:8], **_sourced(*row[8:])) for row in approval_list]
+    milestones = [MilestoneRow(*row[:7], **_sourced(*row[7:])) for row in milestone_list]
+    algorithms = {row[0]: AlgorithmRow(*row) for row in algorithm_list}
+    parameter_sets = {row[0]: ParameterSetRow(*row) for row in parameter_set_list}
+    protocols = {row[0]: ProtocolRow(*row) for row in protocol_list}
+    work_items = _work_items(item_algorithms, item_statuses, item_list)
     return Snapshot(
         as_of=as_of,
         known_at=known_at,
@@ -416,6 +464,6 @@ def load_snapshot(
         parameter_sets=parameter_sets,
         protocols=protocols,
         work_items=work_items,
-        mechanisms=mechanisms_known(known_at),
+        mechanisms=mechanism_rows(mechanism_list),
         reverify_after_days=settings.PQCTRACK_REVERIFY_AFTER_DAYS,
     )

@@ -3,12 +3,13 @@ defining work items, read in one query."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from apps.gaps.citations import Citation, Record
 from apps.standards.models import Mechanism, MechanismKind
@@ -43,9 +44,9 @@ class MechanismRow(Record):
         return self.cite(f"{self.name} ({self.shape})")
 
 
-def mechanisms_known(known_at: datetime | None = None) -> list[MechanismRow]:
-    """Every mechanism (as recorded by ``known_at``), ordered by protocol, kind and name. One query: the
-    parameter sets and work items come aggregated (distinct, as the two joins multiply each other)."""
+def mechanisms_query(known_at: datetime | None = None) -> QuerySet[Mechanism, tuple[Any, ...]]:
+    """The rows ``mechanisms_known`` reads: the parameter sets and work items come aggregated (distinct, as
+    the two joins multiply each other), ordered by protocol, kind and name."""
     rows = Mechanism.objects.all() if known_at is None else Mechanism.objects.filter(created_at__lte=known_at)
     rows = rows.annotate(
         set_ids=ArrayAgg(
@@ -63,18 +64,39 @@ def mechanisms_known(known_at: datetime | None = None) -> list[MechanismRow]:
             default=[],
         ),
     ).order_by("protocol_id", "kind", "name")
+    return rows.values_list(
+        "id",
+        "protocol_id",
+        "name",
+        "kind",
+        "hybrid",
+        "classical_component",
+        "classical_algorithm_id",
+        "code_point",
+        "set_ids",
+        "item_ids",
+    )
+
+
+def mechanism_rows(rows: Iterable[tuple[Any, ...]]) -> list[MechanismRow]:
+    """The rows of ``mechanisms_query`` as the snapshot holds them."""
     return [
-        MechanismRow(*row[:8], tuple(row[8]), tuple(row[9]))
-        for row in rows.values_list(
-            "id",
-            "protocol_id",
-            "name",
-            "kind",
-            "hybrid",
-            "classical_component",
-            "classical_algorithm_id",
-            "code_point",
-            "set_ids",
-            "item_ids",
+        MechanismRow(
+            id=row[0],
+            protocol_id=row[1],
+            name=row[2],
+            kind=row[3],
+            hybrid=row[4],
+            classical_component=row[5],
+            classical_algorithm_id=row[6],
+            code_point=row[7],
+            parameter_set_ids=tuple(row[8]),
+            work_item_ids=tuple(row[9]),
         )
+        for row in rows
     ]
+
+
+def mechanisms_known(known_at: datetime | None = None) -> list[MechanismRow]:
+    """Every mechanism (as recorded by ``known_at``), ordered by protocol, kind and name. One query."""
+    return mechanism_rows(mechanisms_query(known_at))

@@ -112,11 +112,13 @@ class DeclaredQuerySet(ReleasableQuerySet):
         )
         itself = Q(pk=OuterRef("pk"))
         namesake = Q(recorded_at__gt=OuterRef("recorded_at"))
-        for column in self.model.identity_columns():
-            # NULL is a value of the identity (an approval of a whole algorithm), as in its unique constraint.
-            namesake &= Q(**{column: OuterRef(column)}) | (
-                Q(**{f"{column}__isnull": True}) & Q(IsNull(OuterRef(column), True))
-            )
+        for name, column in zip(self.model.identity, self.model.identity_columns(), strict=True):
+            same = Q(**{column: OuterRef(column)})
+            if self.model._meta.get_field(name).null:
+                # NULL is a value of the identity (an approval of a whole algorithm), as in its unique
+                # constraint; a column that cannot be NULL needs no such case.
+                same |= Q(**{f"{column}__isnull": True}) & Q(IsNull(OuterRef(column), True))
+            namesake &= same
         ends = self.model._default_manager.filter(
             (itself & Q(superseded_by__isnull=True)) | ((itself | namesake) & successor_seen),
             superseded_at__isnull=False,

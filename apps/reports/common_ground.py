@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from apps.accounts.models import User
 from apps.core.dates import PartialDate
-from apps.gaps.acceptance import Verdict, accepts
+from apps.gaps.acceptance import UsableSets, Verdict, accepts
 from apps.gaps.evaluation import EvaluationDates
 from apps.gaps.snapshot import Snapshot, load_snapshot
 from apps.gaps.snapshot_mechanisms import MechanismRow
@@ -43,7 +43,7 @@ class CommonGround:
     include_drafts: bool
     members: list[tuple[int, str, str]]  # (id, code, name)
     mechanisms: list[MechanismRow]
-    grid: dict[tuple[int, int], Verdict]  # (nation id, mechanism id)
+    grid: dict[tuple[int, int], Verdict]  # (nation id, mechanism id); verdicts without cites (none is shown)
     common: list[MechanismRow]
     nearest: list[tuple[MechanismRow, list[str]]]  # when none is common: the fewest blockers, per mechanism
     timeline: list[Shift]
@@ -52,19 +52,32 @@ class CommonGround:
     def as_of(self) -> date:
         return self.dates.as_of
 
-    def table(self) -> list[tuple[str, str, list[tuple[Verdict, str]]]]:
-        """(code, name, [(verdict, its text) per mechanism]) per member, for a page."""
-        return [
-            (code, name, [(self.grid[nid, m.id], cell_text(self.grid[nid, m.id])) for m in self.mechanisms])
-            for nid, code, name in self.members
-        ]
+    def table(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """(code, name, [(class, text) per mechanism]) per member, for a page: the class is "ok" or "no",
+        the text the verdict in words after its sign (✔ or ✕), so a page reads it without colour."""
+        rows = []
+        for nid, code, name in self.members:
+            cells = []
+            for m in self.mechanisms:
+                verdict = self.grid[nid, m.id]
+                sign, css = ("✔", "ok") if verdict.accepted else ("✕", "no")
+                cells.append((css, f"{sign} {cell_text(verdict)}"))
+            rows.append((code, name, cells))
+        return rows
 
 
 def _grid(
-    snapshot: Snapshot, members: list[int], mechanisms: list[MechanismRow], scope: str, include_drafts: bool
+    snapshot: Snapshot,
+    members: list[int],
+    mechanisms: list[MechanismRow],
+    scope: str,
+    include_drafts: bool,
+    usable_sets: UsableSets | None = None,
 ) -> dict[tuple[int, int], Verdict]:
     return {
-        (n, m.id): accepts(snapshot, m, n, scope, include_drafts=include_drafts) for n in members for m in mechanisms
+        (n, m.id): accepts(snapshot, m, n, scope, include_drafts=include_drafts, usable_sets=usable_sets, cited=False)
+        for n in members
+        for m in mechanisms
     }
 
 
@@ -85,7 +98,12 @@ def _lifecycles_on(history: dict[int, list[tuple[date | None, str, str]]], snaps
 
 
 def _timeline(
-    snapshot: Snapshot, members: list[int], mechanisms: list[MechanismRow], scope: str, include_drafts: bool
+    snapshot: Snapshot,
+    members: list[int],
+    mechanisms: list[MechanismRow],
+    scope: str,
+    include_drafts: bool,
+    usable_sets: UsableSets | None = None,
 ) -> list[Shift]:
     item_ids = {i for m in mechanisms for i in m.work_item_ids}
     history: dict[int, list[tuple[date | None, str, str]]] = {}
@@ -115,7 +133,7 @@ def _timeline(
             labels.setdefault(on, str(PartialDate(on, precision)))
     mechanism_days = {m.id: set().union(*(item_days.get(w, set()) for w in m.work_item_ids)) for m in mechanisms}
     days.update(labels)
-    judge = _Judge(snapshot, history, scope, include_drafts, nation_days, mechanism_days)
+    judge = _Judge(snapshot, history, scope, include_drafts, nation_days, mechanism_days, usable_sets)
     shifts: list[Shift] = []
     for day in sorted(d for d in days if TIMELINE_START <= d <= TIMELINE_END):
         common = tuple(m.name for m in mechanisms if members and judge.all_accept(members, m, day))
@@ -138,8 +156,10 @@ class _Judge:
         include_drafts: bool,
         nation_days: dict[int, set[date]],
         mechanism_days: dict[int, set[date]],
+        usable_sets: UsableSets | None = None,
     ) -> None:
         self.snapshot, self.history, self.scope, self.include_drafts = snapshot, history, scope, include_drafts
+        self.usable_sets = usable_sets  # the report's: the days' snapshots share its approvals
         self.nation_days, self.mechanism_days = nation_days, mechanism_days
         self.held: dict[tuple[int, int], tuple[bool, date]] = {}  # cell -> (accepted, the day it stops holding)
         self.on: tuple[date, Snapshot] | None = None
@@ -163,7 +183,15 @@ class _Judge:
         if verdict is None:
             if self.on is None or self.on[0] != day:
                 self.on = day, _lifecycles_on(self.history, self.snapshot, day)
-            verdict = accepts(self.on[1], m, n, self.scope, include_drafts=self.include_drafts).accepted
+            verdict = accepts(
+                self.on[1],
+                m,
+                n,
+                self.scope,
+                include_drafts=self.include_drafts,
+                usable_sets=self.usable_sets,
+                cited=False,
+            ).accepted
             changes = [d for d in self.nation_days[n] | self.mechanism_days[m.id] if d > day]
             self.held[n, m.id] = verdict, min(changes, default=date.max)
         return verdict
@@ -183,7 +211,7 @@ def common_ground(
 ) -> CommonGround:
     """The common-ground report, from what ``user`` may see, for the states in ``coalition_id`` on
     ``dates.as_of`` and the nations ``nation_ids``, from what had been recorded by ``dates.known_at``."""
-    snapshot = load_snapshot(dates.as_of, known_at=dates.known_at, seen_by=user)
+    snapshot = load_snapshot(dates.as_of, known_at=dates.known_at, seen_by=user, together=True)
     chosen = set(nation_ids)
     if coalition_id is not None:
         chosen |= {n for n, cs in snapshot.memberships.items() if coalition_id in cs}
@@ -192,14 +220,17 @@ def common_ground(
         key=lambda n: snapshot.code(n),
     )
     mechanisms = [m for m in snapshot.mechanisms if m.protocol_id == protocol_id and m.kind == kind]
-    grid = _grid(snapshot, members, mechanisms, scope, include_drafts)
+    # Held by this report only (tests and previews change snapshots in place): a nation's usable sets on a
+    # day are the same for every mechanism of its kind.
+    usable_sets: UsableSets = {}
+    grid = _grid(snapshot, members, mechanisms, scope, include_drafts, usable_sets)
     common = _common(grid, members, mechanisms)
     nearest: list[tuple[MechanismRow, list[str]]] = []
     if not common and members and mechanisms:
         blockers = {m.id: [snapshot.code(n) for n in members if not grid[n, m.id].accepted] for m in mechanisms}
         fewest = min(len(b) for b in blockers.values())
         nearest = [(m, blockers[m.id]) for m in mechanisms if len(blockers[m.id]) == fewest]
-    timeline = _timeline(snapshot, members, mechanisms, scope, include_drafts) if with_timeline else []
+    timeline = _timeline(snapshot, members, mechanisms, scope, include_drafts, usable_sets) if with_timeline else []
     return CommonGround(
         dates=dates,
         scope=scope,

@@ -286,13 +286,47 @@ class CoalitionPickForm(forms.Form):
     coalition = forms.ModelChoiceField(Coalition.objects.order_by("code"), to_field_name="code")
 
 
+class _ReadChoices(forms.models.ModelChoiceIterator):
+    """The options of a ``ShortModelChoiceField``: its rows as read once (no server-side cursor)."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ShortModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` over a short list (coalitions, protocols): its rows are read once per form, in
+    one plain query that both the validation and the select's options use, instead of a lookup for the
+    value and a server-side cursor (DECLARE ... WITH HOLD, FETCH, CLOSE) for the options. The same answers:
+    the value must match ``to_field_name`` of one of the rows exactly."""
+
+    iterator = _ReadChoices
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        key, rows = self.to_field_name or "pk", self.queryset
+        assert rows is not None
+        if isinstance(value, rows.model):
+            value = getattr(value, key)
+        for obj in rows:
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class CommonGroundForm(forms.Form):
     """The common-ground report's question: a coalition (or nations), a protocol, a kind. Its dates come from
     the date switch (``DateSwitchForm``), as on the other report pages."""
 
-    coalition = forms.ModelChoiceField(Coalition.objects.order_by("code"), to_field_name="code", required=False)
+    coalition = ShortModelChoiceField(Coalition.objects.order_by("code"), to_field_name="code", required=False)
     nations = forms.CharField(required=False, max_length=400, help_text="Nation codes, comma-separated.")
-    protocol = forms.ModelChoiceField(
+    protocol = ShortModelChoiceField(
         Protocol.objects.filter(mechanisms__isnull=False).distinct().order_by("code"), to_field_name="code"
     )
     kind = forms.ChoiceField(choices=MechanismKind.choices, required=False)

@@ -221,3 +221,34 @@ def test_the_classical_record_that_decides_a_no_is_cited_with_its_clearance():
     assert refused.reason.startswith("classical algorithms disallowed from 2030-01-01")
     assert ("positions.milestone", cutoff.id) in {(e["model"], e["id"]) for e in refused.evidence}
     assert w.coalition_ids["FVEY"] in refused.releasabilities
+
+
+def test_a_memo_of_usable_sets_gives_the_same_verdicts_and_keeps_each_date_apart():
+    w = tls_world()
+    w.approve("AA", "ML-KEM-768", "tolerated", until=date(2030, 12, 31))
+    w.approve("AA", "ML-DSA-65")
+    memo: dict = {}  # type: ignore[type-arg]
+    kem, dsa = mechanism(w, "MLKEM768", "ML-KEM-768"), mechanism(w, "MLDSA65", "ML-DSA-65")
+    for day in (date(2031, 1, 1), date(2030, 12, 31), date(2031, 1, 1)):
+        w.snap.as_of = day  # the same approvals on another day: the memo must not answer for the first
+        for m in (kem, dsa):
+            assert verdict(w, m, usable_sets=memo) == verdict(w, m)  # type: ignore[arg-type]
+    w.snap.as_of = date(2030, 12, 31)  # the last day the tolerated approval holds
+    assert verdict(w, kem, usable_sets=memo).accepted  # type: ignore[arg-type]
+    w.snap.as_of = date(2031, 1, 1)
+    assert not verdict(w, kem, usable_sets=memo).accepted  # type: ignore[arg-type]
+    assert len(memo) == 4  # two days, two kinds: each worked out once
+
+
+@pytest.mark.parametrize("policy", ["required", "forbidden", "discouraged", "optional"])
+@pytest.mark.parametrize("lifecycle", ["final", "draft", "withdrawn"])
+def test_a_verdict_without_cites_has_the_same_answer_reasons_and_marks(policy: str, lifecycle: str):
+    w = tls_world(lifecycle=lifecycle)
+    w.position("AA", hybrid_policy=policy)
+    w.approve("AA", "ML-KEM-768")
+    w.milestone("AA", "disallow_classical", date(2030, 6, 30))
+    for m in (mechanism(w, "MLKEM768", "ML-KEM-768"), mechanism(w, "X25519MLKEM1024", "ML-KEM-1024", hybrid=True)):
+        for drafts in (False, True):
+            full, bare = verdict(w, m, include_drafts=drafts), verdict(w, m, include_drafts=drafts, cited=False)
+            assert full.cites and not bare.cites
+            assert dataclasses.replace(bare, cites=full.cites) == full

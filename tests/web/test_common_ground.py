@@ -38,6 +38,9 @@ pytestmark = pytest.mark.django_db
 
 Login = Callable[[User], Client]
 QUERY = "coalition=ALLY&protocol=TLS&as_of=2028-01-01"
+#: The API's report: session, user, protocol and coalition (the filter), the clearance, the snapshot (one),
+#: the status history.
+API_QUERIES = 7
 
 
 @pytest.fixture
@@ -150,16 +153,23 @@ def test_anonymous_callers_are_refused(client: Client, world: None) -> None:
 
 def test_queries_are_pinned(login: Login, planner: User, world: None, django_assert_num_queries) -> None:
     client = login(planner)
-    # session, user, coalition and protocol (form), snapshot (13: memberships, nations, coalitions,
-    # positions, approvals, milestones, algorithms, parameter sets, protocols, work item algorithms, statuses,
-    # work items, mechanisms with their parameter sets and work items), the user's clearance, the mechanisms'
-    # status history, the header's liaison nations and nation, the form's coalition and protocol selects
-    with django_assert_num_queries(23):
+    # session, user, coalition and protocol (form, each read once for both the validation and the select),
+    # the user's clearance, the snapshot's thirteen reads sent together in one query (memberships, nations,
+    # coalitions, positions, approvals, milestones, algorithms, parameter sets, protocols, work item
+    # algorithms, statuses, work items, mechanisms), the mechanisms' status history, the header's liaison
+    # nations and nation
+    with django_assert_num_queries(9):
         assert client.get(f"/common-ground/?{QUERY}").status_code == 200
-    # as known at a moment: the memberships come from the audit trail (two reads instead of one)
+    # as known at a moment: the memberships come from the audit trail first (two reads), then the rest together
     known = {"coalition": "ALLY", "protocol": "TLS", "as_of": "2028-01-01", "known_at": timezone.now().isoformat()}
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(11):
         assert client.get("/common-ground/", known).status_code == 200
+    # the CSV: the page's reads without the timeline's status history and the header
+    with django_assert_num_queries(6):
+        assert client.get(f"/common-ground/export.csv?{QUERY}").status_code == 200
+    api = client_for(planner)
+    with django_assert_num_queries(API_QUERIES):
+        assert api.get(f"/api/v1/reports/common-ground/?{QUERY}").status_code == 200
 
 
 # --- the date switch: another date, or what was known at a moment -------------------------------------
