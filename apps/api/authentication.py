@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from apps.accounts.models import ApiToken, User
+from apps.accounts.models import ApiToken, User, clearance_subquery
 from apps.accounts.services import token_digest, token_mark_used
 
 #: ``last_used_at`` is written at most this often per token, so reads do not each cost a write.
@@ -29,7 +29,13 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("The token is not valid.") from None
-        token = ApiToken.objects.select_related("user").filter(digest=token_digest(raw)).first()
+        today = timezone.localdate()
+        token = (
+            ApiToken.objects.select_related("user")
+            .annotate(cleared=clearance_subquery("user__nation_id", today))
+            .filter(digest=token_digest(raw))
+            .first()
+        )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("The token is not valid.")
         if not token.user.may_hold_token:
@@ -41,6 +47,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token has expired.")
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
             token_mark_used(token=token, at=now)
+        token.user.primed_clearance(today, token.cleared)  # releasability asks for it on nearly every read
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
