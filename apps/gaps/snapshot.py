@@ -252,9 +252,20 @@ SOURCE_COLUMNS = ("source_id", "source__kind", "source__primary_url", "source__v
 
 
 def _sourced(source_id: int | None, kind: str | None, primary_url: str | None, verified: bool | None) -> dict[str, Any]:
+    return dict(
+        zip(("source_basis", "source_verified"), _source_fields(source_id, kind, primary_url, verified), strict=True)
+    )
+
+
+def _source_fields(
+    source_id: int | None, kind: str | None, primary_url: str | None, verified: bool | None
+) -> tuple[str, bool | None]:
+    """``source_basis`` and ``source_verified`` of a row citing the source ``SOURCE_COLUMNS`` describe (the
+    fields' defaults without one), positionally: the approval and milestone rows end with them, and the
+    incremental recompute builds thousands of such rows."""
     if source_id is None:
-        return {}
-    return {"source_basis": basis_of(kind or "", primary_url or ""), "source_verified": verified}
+        return "", None
+    return basis_of(kind or "", primary_url or ""), verified
 
 
 def _group(rows: Iterable[object], key: str) -> dict[int, list]:  # type: ignore[type-arg]
@@ -349,16 +360,20 @@ def load_snapshot(
     elif coalition_id is not None:
         scope_ids = {n for n, cs in memberships.items() if coalition_id in cs}
 
+    # Every nation is read (a few hundred short rows), so a scope that covers them all, as a coalition of
+    # everyone makes any nation's allies, reads the national records without a list of every id.
+    every_nation = [NationRow(*row) for row in Nation.objects.values_list("id", "code", "name", "kind")]
+    nations = {n.id: n for n in every_nation if scope_ids is None or n.id in scope_ids}
+    national_ids = None if len(nations) == len(every_nation) else scope_ids
+
     def national(qs):  # type: ignore[no-untyped-def]
         # A new declaration may be undated (or dated earlier than the one it supersedes): what is current
         # is what the nation says now (or said at ``known_at``), whatever the dates its sources carry.
         if seen_by is not None:
             qs = qs.seen_by(seen_by)
         qs = qs.in_force(as_of, known_at)
-        return qs if scope_ids is None else qs.filter(nation_id__in=scope_ids)
+        return qs if national_ids is None else qs.filter(nation_id__in=national_ids)
 
-    nation_rows = Nation.objects.all() if scope_ids is None else Nation.objects.filter(id__in=scope_ids)
-    nations = {row[0]: NationRow(*row) for row in nation_rows.values_list("id", "code", "name", "kind")}
     coalitions = {row[0]: CoalitionRow(*row) for row in Coalition.objects.values_list("id", "code", "is_defence")}
     positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
     position_columns = (
@@ -386,12 +401,12 @@ def load_snapshot(
         positions[position.nation_id][position.scope] = position
     approval_columns = ("id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until")
     approvals = [
-        ApprovalRow(*row[:8], **_sourced(*row[8:]))
+        ApprovalRow(*row[:8] + _source_fields(*row[8:]))
         for row in national(Approval.objects.all()).values_list(*approval_columns, "releasability_id", *SOURCE_COLUMNS)
     ]
     milestone_columns = ("id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id")
     milestones = [
-        MilestoneRow(*row[:7], **_sourced(*row[7:]))
+        MilestoneRow(*row[:7] + _source_fields(*row[7:]))
         for row in national(Milestone.objects.all()).values_list(*milestone_columns, *SOURCE_COLUMNS)
     ]
     algorithms = {
