@@ -67,14 +67,23 @@ def shipped_preview() -> tuple[float, str]:
     data, as an administrator: what a liaison officer waits for before declaring. Run after
     ``shipped_figures`` (the shipped data loaded and swept). Returns (ms, the nation's code)."""
     from apps.accounts.models import User
+    from apps.core.dates import PartialDate
     from apps.gaps.preview import preview_position
     from apps.nations.models import Nation
+    from apps.sources.models import SourceKind
+    from apps.sources.services import SourceCitation
 
     user, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": "administrator"})
     nation = Nation.objects.get(code=PREVIEWED)
+    # A person's draft cites its source as the save would (a preview refuses an uncited one).
+    source = SourceCitation(
+        authority="Bench ministry", published=PartialDate.parse("2026-11"), kind=SourceKind.GUIDANCE
+    )
     return (
         _median_ms(
-            lambda: preview_position(nation=nation, actor=user, pqc_stance="adopt_mandated", qkd_stance="promotes")
+            lambda: preview_position(
+                nation=nation, actor=user, pqc_stance="adopt_mandated", qkd_stance="promotes", source=source
+            )
         ),
         nation.code,
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from apps.core.models import choices_check
@@ -62,16 +65,22 @@ class User(AbstractUser):
 
         day = day or timezone.localdate()
         cache = self.__dict__.setdefault("_clearance_cache", {})
-        if day not in cache:
+        if day not in cache:  # a token's lookup may have read it already (``with_clearance``)
             if self.nation_id is None:
                 cache[day] = frozenset()
             else:
                 cache[day] = frozenset(
                     Membership.objects.as_of(day)
                     .filter(nation_id=self.nation_id)
+                    .order_by()  # a set: the default ordering would join the coalition and the nation
                     .values_list("coalition_id", flat=True)
                 )
         return cache[day]
+
+    def primed_clearance(self, day: date, coalition_ids: Iterable[int]) -> None:
+        """Take ``cleared_coalition_ids(day)`` as read by the query that loaded this user (see
+        ``with_clearance``), so the request that authenticated it asks once instead of twice."""
+        self.__dict__.setdefault("_clearance_cache", {})[day] = frozenset(coalition_ids)
 
     def writable_nation_ids(self) -> frozenset[int]:
         """Nations whose positions, approvals and milestones this user may record."""
@@ -80,6 +89,15 @@ class User(AbstractUser):
             cache = frozenset(self.liaison_for.values_list("id", flat=True))
             self.__dict__["_writable_cache"] = cache
         return cache
+
+
+def clearance_subquery(nation: str, day: date) -> ArraySubquery:
+    """``User.cleared_coalition_ids(day)`` as a column of a query that reaches the user's nation id by the
+    path ``nation``: the same memberships (``Membership.objects.as_of``), read with the user, not after."""
+    from apps.nations.models import Membership
+
+    memberships = Membership.objects.as_of(day).filter(nation_id=OuterRef(nation)).order_by()  # a set: no joins
+    return ArraySubquery(memberships.values("coalition_id"))
 
 
 class TokenScope(models.TextChoices):

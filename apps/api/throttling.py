@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
@@ -30,11 +31,26 @@ shared_cache = Breaker("the shared cache", "API rate limits are counted per proc
 
 def _count(cache: BaseCache, key: str, duration: int) -> int:
     """Count one more request in the window ``key``; the count including this one."""
+    if isinstance(cache, RedisCache):
+        return _count_in_redis(cache, key, duration)
     cache.add(key, 0, timeout=duration + 1)
     try:
         return cache.incr(key)
     except ValueError:  # the window's key expired between add and incr: this is its first request
         return 1
+
+
+def _count_in_redis(cache: RedisCache, key: str, duration: int) -> int:
+    """``_count`` in one round trip: INCR creates the counter at 1 if need be, EXPIRE NX gives a new one its
+    lifetime and leaves a running one's alone. The key is the cache's own (prefix, version), so
+    ``cache.get``/``cache.delete`` see the same counter (the cache stores integers as plain integers)."""
+    name = cache.make_and_validate_key(key)
+    client = cache._cache.get_client(name, write=True)
+    pipeline = client.pipeline(transaction=False)
+    pipeline.incr(name)
+    pipeline.expire(name, duration + 1, nx=True)
+    count, _ = pipeline.execute()
+    return int(count)
 
 
 class PerCallerThrottle(BaseThrottle):

@@ -225,10 +225,14 @@ def _write(run: GapRun, drafts: list[FindingDraft], nation_ids: list[int] | None
     now = timezone.now()
     counts = WriteCounts()
     counts.lapsed = _lapse_waivers(run, as_of, now)
-    stored = Finding.objects.all()
+    stored = Finding.objects.order_by()  # read into a dict: no order needed
     if nation_ids is not None:
-        keys = [d.key for d in drafts]
-        stored = stored.filter(Q(nation_a_id__in=nation_ids) | Q(nation_b_id__in=nation_ids) | Q(key__in=keys))
+        # A key names the finding's subjects, so a draft about a nation in scope is found by its nation; only
+        # the others (if a rule ever drafts one) are looked up by key, instead of every draft's key.
+        scope = set(nation_ids)
+        keys = [d.key for d in drafts if d.nation_a_id not in scope and d.nation_b_id not in scope]
+        in_scope = Q(nation_a_id__in=nation_ids) | Q(nation_b_id__in=nation_ids)
+        stored = stored.filter(in_scope | Q(key__in=keys) if keys else in_scope)
     known = {
         key: (pk, fingerprint, status)
         for key, pk, fingerprint, status in stored.values_list("key", "pk", "fingerprint", "status")

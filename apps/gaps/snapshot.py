@@ -254,9 +254,20 @@ SOURCE_COLUMNS = ("source_id", "source__kind", "source__primary_url", "source__v
 
 
 def _sourced(source_id: int | None, kind: str | None, primary_url: str | None, verified: bool | None) -> dict[str, Any]:
+    return dict(
+        zip(("source_basis", "source_verified"), _source_fields(source_id, kind, primary_url, verified), strict=True)
+    )
+
+
+def _source_fields(
+    source_id: int | None, kind: str | None, primary_url: str | None, verified: bool | None
+) -> tuple[str, bool | None]:
+    """``source_basis`` and ``source_verified`` of a row citing the source ``SOURCE_COLUMNS`` describe (the
+    fields' defaults without one), positionally: the approval and milestone rows end with them, and the
+    incremental recompute builds thousands of such rows."""
     if source_id is None:
-        return {}
-    return {"source_basis": basis_of(kind or "", primary_url or ""), "source_verified": verified}
+        return "", None
+    return basis_of(kind or "", primary_url or ""), verified
 
 
 def _group(rows: Iterable[object], key: str) -> dict[int, list]:  # type: ignore[type-arg]
@@ -376,15 +387,25 @@ def load_snapshot(
     elif coalition_id is not None:
         scope_ids = {n for n, cs in memberships.items() if coalition_id in cs}
 
+    nation_read = Nation.objects.values_list("id", "code", "name", "kind")
+    national_ids = scope_ids
+    every_nation: list[tuple[Any, ...]] | None = None
+    if not together:
+        # Every nation is read first (a few hundred short rows), so a scope that covers them all, as a
+        # coalition of everyone makes any nation's allies, reads the national records without a list of
+        # every id.
+        every_nation = list(nation_read)
+        if scope_ids is not None and scope_ids.issuperset(row[0] for row in every_nation):
+            national_ids = None
+
     def national(qs):  # type: ignore[no-untyped-def]
         # A new declaration may be undated (or dated earlier than the one it supersedes): what is current
         # is what the nation says now (or said at ``known_at``), whatever the dates its sources carry.
         if seen_by is not None:
             qs = qs.seen_by(seen_by)
         qs = qs.in_force(as_of, known_at)
-        return qs if scope_ids is None else qs.filter(nation_id__in=scope_ids)
+        return qs if national_ids is None else qs.filter(nation_id__in=national_ids)
 
-    nation_rows = Nation.objects.all() if scope_ids is None else Nation.objects.filter(id__in=scope_ids)
     position_columns = (
         "id",
         "nation_id",
@@ -400,7 +421,7 @@ def load_snapshot(
     approval_columns = ("id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until")
     milestone_columns = ("id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id")
     reads: list[QuerySet[Any, Any]] = [
-        nation_rows.values_list("id", "code", "name", "kind"),
+        *([nation_read] if every_nation is None else []),
         Coalition.objects.values_list("id", "code", "is_defence"),
         national(Position.objects.all()).values_list(*position_columns, *confirmation_columns, *SOURCE_COLUMNS),
         national(Approval.objects.all()).values_list(*approval_columns, "releasability_id", *SOURCE_COLUMNS),
@@ -414,8 +435,8 @@ def load_snapshot(
     if not memberships_first:
         reads.append(_membership_pairs(as_of))
     results = read_together(*reads) if together else [list(rows) for rows in reads]
+    nation_list = results.pop(0) if every_nation is None else every_nation
     (
-        nation_list,
         coalition_list,
         position_list,
         approval_list,
@@ -431,7 +452,7 @@ def load_snapshot(
     ) = results
     if not memberships_first:
         memberships = _memberships(membership_pairs[0])
-    nations = {row[0]: NationRow(*row) for row in nation_list}
+    nations = {row[0]: NationRow(*row) for row in nation_list if scope_ids is None or row[0] in scope_ids}
     coalitions = {row[0]: CoalitionRow(*row) for row in coalition_list}
     positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
     for row in position_list:
@@ -445,8 +466,8 @@ def load_snapshot(
             **_sourced(*row[len(position_columns) + 3 :]),
         )
         positions[position.nation_id][position.scope] = position
-    approvals = [ApprovalRow(*row[:8], **_sourced(*row[8:])) for row in approval_list]
-    milestones = [MilestoneRow(*row[:7], **_sourced(*row[7:])) for row in milestone_list]
+    approvals = [ApprovalRow(*row[:8] + _source_fields(*row[8:])) for row in approval_list]
+    milestones = [MilestoneRow(*row[:7] + _source_fields(*row[7:])) for row in milestone_list]
     algorithms = {row[0]: AlgorithmRow(*row) for row in algorithm_list}
     parameter_sets = {row[0]: ParameterSetRow(*row) for row in parameter_set_list}
     protocols = {row[0]: ProtocolRow(*row) for row in protocol_list}

@@ -165,6 +165,24 @@ def test_throttled_callers_get_429_with_retry_after(settings: object, read_token
     assert 0 < int(response["Retry-After"]) <= 3600
 
 
+def test_a_throttle_window_counts_in_the_cache_and_expires_with_its_window(
+    settings: object, read_token: IssuedToken
+) -> None:
+    """The counter is the cache's own key (``cache.get`` reads it), created with the window's lifetime and not
+    given a new one by later requests, so a window never outlives itself."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"caller": "100/hour"}}  # type: ignore[attr-defined]
+    key = PerCallerThrottle().key(f"token-{read_token.token.pk}", int(time.time() // 3600))
+    cache.delete(key)
+    redis = cache._cache.get_client(write=False)  # type: ignore[attr-defined]
+    client = client_for(read_token)
+    assert client.get("/api/v1/nations/").status_code == 200
+    assert cache.get(key) == 1
+    redis.expire(cache.make_key(key), 100)  # as if the window were nearly over
+    assert client.get("/api/v1/nations/").status_code == 200
+    assert cache.get(key) == 2
+    assert 0 < redis.ttl(cache.make_key(key)) <= 100
+
+
 def test_anonymous_callers_reach_only_the_schema_and_docs() -> None:
     client = APIClient()
     assert client.get("/api/schema/").status_code == 200

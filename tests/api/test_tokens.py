@@ -3,23 +3,28 @@ expiring, revocable, scoped, with a last-used time."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
-from apps.accounts.models import ApiToken, TokenScope, User
+from apps.accounts.models import ApiToken, Role, TokenScope, User
 from apps.accounts.services import token_digest, token_issue, token_revoke
+from apps.api.authentication import ApiTokenAuthentication
 from apps.api.etag import etag_for
+from apps.core.dates import DatePrecision
 from apps.core.exceptions import Conflict, InvalidInput, NotPermitted
-from apps.nations.models import Nation
+from apps.nations.models import Coalition, Nation
 from tests.api.conftest import IssuedToken, client_for
 from tests.api.scenario import make_finding
+from tests.factories import CoalitionFactory, MembershipFactory, UserFactory
 
 
 def test_only_the_digest_is_stored(read_token: IssuedToken) -> None:
@@ -195,3 +200,58 @@ def test_admin_page_reports_a_refused_token_without_creating_one(administrator: 
     assert response.status_code == 302 and response["Location"] == "/admin/accounts/apitoken/add/"
     assert any("names the nations" in str(m) for m in get_messages(response.wsgi_request))
     assert not ApiToken.objects.exists()
+
+
+def test_a_token_reads_its_owners_clearance_with_itself_and_it_is_the_same_set(
+    system_a: User, nation_a: Nation, django_assert_num_queries: Any
+) -> None:
+    """The clearance read with the token (one query fewer per request) names exactly the coalitions
+    ``cleared_coalition_ids`` reads on its own: memberships in force today, not those ended, not yet begun or
+    whose join period is not over, nor another nation's."""
+    today = timezone.localdate()
+    in_force = [
+        MembershipFactory(nation=nation_a, coalition=CoalitionFactory(code="BLANK")).coalition_id,
+        MembershipFactory(nation=nation_a, coalition=CoalitionFactory(code="ENDSTODAY"), left_on=today).coalition_id,
+        MembershipFactory(
+            nation=nation_a,
+            coalition=CoalitionFactory(code="LASTYEAR"),
+            joined_on=date(today.year - 1, 1, 1),
+            joined_precision=DatePrecision.YEAR,
+        ).coalition_id,
+    ]
+    MembershipFactory(nation=nation_a, coalition=CoalitionFactory(code="ENDED"), left_on=today - timedelta(days=1))
+    MembershipFactory(nation=nation_a, coalition=CoalitionFactory(code="LATER"), joined_on=today + timedelta(days=1))
+    MembershipFactory(
+        nation=nation_a,
+        coalition=CoalitionFactory(code="THISYEAR"),
+        joined_on=date(today.year, 1, 1),
+        joined_precision=DatePrecision.YEAR,
+    )
+    MembershipFactory(coalition=CoalitionFactory(code="OTHERS"))
+    issued = token_issue(
+        user=system_a,
+        name="clearance",
+        scopes=[TokenScope.READ],
+        expires_at=timezone.now() + timedelta(days=1),
+        actor=None,
+    )
+    request = Request(APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {issued[1]}"))
+    ApiTokenAuthentication().authenticate(request)  # stamps the last use
+    with django_assert_num_queries(1):
+        user, _ = ApiTokenAuthentication().authenticate(request)  # type: ignore[misc]
+        primed = user.cleared_coalition_ids()
+    fresh = User.objects.get(pk=system_a.pk).cleared_coalition_ids()
+    assert primed == fresh
+    assert set(in_force) <= primed and not primed & set(
+        Coalition.objects.filter(code__in=["ENDED", "LATER", "THISYEAR", "OTHERS"]).values_list("pk", flat=True)
+    )
+
+
+def test_a_token_whose_owner_has_no_nation_is_cleared_for_nothing(db: None) -> None:
+    owner = UserFactory(username="nationless-system", role=Role.SYSTEM)
+    _, secret = token_issue(
+        user=owner, name="n", scopes=[TokenScope.READ], expires_at=timezone.now() + timedelta(days=1), actor=None
+    )
+    request = Request(APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {secret}"))
+    user, _ = ApiTokenAuthentication().authenticate(request)  # type: ignore[misc]
+    assert user.cleared_coalition_ids() == frozenset()

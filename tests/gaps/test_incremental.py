@@ -49,6 +49,19 @@ def test_the_snapshot_of_a_change_holds_the_nation_and_its_allies_only() -> None
     assert not {n.pk for n in outsiders} & set(snapshot.memberships)
 
 
+def test_when_the_allies_are_everyone_the_snapshot_of_a_change_is_the_whole_snapshot() -> None:
+    """A coalition of every nation makes the change's scope the world: the records are then read without a
+    list of every id, and must be exactly those a full read gives (and still only the scope's otherwise)."""
+    world = _allies(4, coalition="WORLD")
+    today = timezone.localdate()
+
+    assert load_snapshot(today, [world[0].pk]) == load_snapshot(today)
+    outsider = _allies(1, coalition="OTHER", first=10)[0]
+    narrowed = load_snapshot(today, [world[0].pk])
+    assert outsider.pk not in narrowed.positions and outsider.pk not in narrowed.nations
+    assert set(narrowed.positions) == {n.pk for n in world}
+
+
 @pytest.mark.parametrize("allies", [3, 12])
 def test_a_change_is_recomputed_in_the_same_queries_however_many_allies(allies: int) -> None:
     nations = _allies(allies)

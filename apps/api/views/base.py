@@ -81,6 +81,24 @@ class ApiViewSet(GenericViewSet):
         """The signed-in user (or the token's owner); IsAuthenticated has turned everyone else away."""
         return cast(User, self.request.user)
 
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response._resource_closers.append(lambda: self._release(response))  # type: ignore[attr-defined]
+        return response
+
+    def _release(self, response: Response) -> None:
+        """Once the server has sent the response (``close``), undo the references that make it and its page
+        a cycle: the view holds the response and the paginator's page, and the response's renderer context
+        names the response itself and the view. What sits in a cycle stays in memory until the cycle collector
+        finds it, and a page of findings is hundreds of containers: every request ran a collection, and
+        their pauses were the page's slowest answers."""
+        self.__dict__.pop("response", None)
+        self.__dict__.pop("_paginator", None)
+        context = getattr(response, "renderer_context", None)
+        if context is not None:
+            context.pop("response", None)
+            context.pop("view", None)
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         pk = kwargs.get("pk")

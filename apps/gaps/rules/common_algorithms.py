@@ -42,10 +42,19 @@ def _of_kind(snapshot: Snapshot, approval: ApprovalRow, signature: bool) -> bool
     return algorithm is not None and not algorithm.quantum_vulnerable and algorithm.is_signature == signature
 
 
-def usable_set(snapshot: Snapshot, nation_id: int, scope: str, *, signature: bool) -> Usable | None:
+def approvals_of_kind(snapshot: Snapshot, nation_id: int, *, signature: bool) -> list[ApprovalRow]:
+    """``nation_id``'s approvals of post-quantum algorithms of the kind (signature or KEM)."""
+    return [a for a in snapshot.approvals.get(nation_id, []) if _of_kind(snapshot, a, signature)]
+
+
+def usable_set(
+    snapshot: Snapshot, nation_id: int, scope: str, *, signature: bool, rows: list[ApprovalRow] | None = None
+) -> Usable | None:
     """The post-quantum parameter sets ``nation_id`` may use in ``scope``; None when it has declared no
-    approval of that kind at all (nothing to compare; the undeclared rule speaks to that)."""
-    rows = [a for a in snapshot.approvals.get(nation_id, []) if _of_kind(snapshot, a, signature)]
+    approval of that kind at all (nothing to compare; the undeclared rule speaks to that). ``rows``: its
+    ``approvals_of_kind``, when the caller has them already."""
+    if rows is None:
+        rows = approvals_of_kind(snapshot, nation_id, signature=signature)
     scoped = [a for a in rows if a.scope == scope] or [a for a in rows if a.scope == Scope.ALL]
     if not scoped:
         return None
@@ -88,19 +97,25 @@ def _evaluate(snapshot: Snapshot, subjects: Subjects, *, signature: bool) -> lis
     found = []
     # Per nation (and scope) work done once, not once per pair.
     usable_cache: dict[tuple[int, str], Usable | None] = {}
+    kind_cache: dict[int, list[ApprovalRow]] = {}
     scopes_cache: dict[int, set[str]] = {}
     text_cache: dict[tuple[int, str], tuple[str, list[Citation]]] = {}
 
+    def of_kind(nation_id: int) -> list[ApprovalRow]:
+        if nation_id not in kind_cache:
+            kind_cache[nation_id] = approvals_of_kind(snapshot, nation_id, signature=signature)
+        return kind_cache[nation_id]
+
     def usable(nation_id: int, scope: str) -> Usable | None:
         if (nation_id, scope) not in usable_cache:
-            usable_cache[nation_id, scope] = usable_set(snapshot, nation_id, scope, signature=signature)
+            usable_cache[nation_id, scope] = usable_set(
+                snapshot, nation_id, scope, signature=signature, rows=of_kind(nation_id)
+            )
         return usable_cache[nation_id, scope]
 
     def scopes_of(nation_id: int) -> set[str]:
         if nation_id not in scopes_cache:
-            scopes_cache[nation_id] = {
-                x.scope for x in snapshot.approvals.get(nation_id, []) if _of_kind(snapshot, x, signature)
-            }
+            scopes_cache[nation_id] = {x.scope for x in of_kind(nation_id)}
         return scopes_cache[nation_id]
 
     def text(nation_id: int, scope: str, found: Usable) -> tuple[str, list[Citation]]:
