@@ -193,11 +193,11 @@ def test_a_preview_costs_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
-#: The token and its user (1); the body's nation, algorithm and parameter set (3); the token's nations and the
-#: owner's (2); the snapshot, loaded once for before and after (``load_snapshot``'s thirteen); the caller's
-#: clearance (1), for the gaps it would open; the approval in force as the caller sees it (1). The findings it
-#: would resolve cost one more when there are any (here none: an empty key list is no query).
-PREVIEW_QUERIES = 21
+#: The token with its user and the owner's clearance (1); the body's nation, algorithm and parameter set (3);
+#: the token's nations and the owner's (2); the snapshot, loaded once for before and after (``load_snapshot``'s
+#: thirteen); the approval in force as the caller sees it (1). The findings it would resolve cost one more when
+#: there are any (here none: an empty key list is no query).
+PREVIEW_QUERIES = 20
 
 
 # --- a draft cites its source as the save must (issue 13, 10) ------------------------------------------
