@@ -18,14 +18,14 @@ from django.db.models import QuerySet
 from apps.accounts.models import User
 from apps.algorithms.models import Algorithm, AlgorithmKind, ParameterSet
 from apps.audit.queries import rows_as_recorded
-from apps.core.dates import DatePrecision, partial
+from apps.core.dates import DatePrecision
 from apps.core.together import read_together
 from apps.gaps.citations import Citation, Record
 from apps.gaps.snapshot_mechanisms import MechanismRow, mechanism_rows, mechanisms_query
 from apps.nations.models import Coalition, Membership, Nation, NationKind
 from apps.positions.models import Approval, Milestone, Position, Scope
 from apps.sources.models import basis_of
-from apps.sources.reverification import last_confirmed_on
+from apps.sources.reverification import CONFIRMATION_COLUMNS, last_confirmed_stored
 from apps.standards.models import Protocol, WorkItem, WorkItemStatus
 
 #: Texts of work items that describe a framework or "any algorithm" rather than one algorithm's use: the
@@ -417,13 +417,12 @@ def load_snapshot(
         "source_id",
         "declared_on",
     )
-    confirmation_columns = ("source__confirmed_on", "source__published_on", "source__published_precision")
     approval_columns = ("id", "nation_id", "algorithm_id", "status", "parameter_set_id", "scope", "until")
     milestone_columns = ("id", "nation_id", "kind", "target_on", "title", "scope", "releasability_id")
     reads: list[QuerySet[Any, Any]] = [
         *([nation_read] if every_nation is None else []),
         Coalition.objects.values_list("id", "code", "is_defence"),
-        national(Position.objects.all()).values_list(*position_columns, *confirmation_columns, *SOURCE_COLUMNS),
+        national(Position.objects.all()).values_list(*position_columns, *CONFIRMATION_COLUMNS, *SOURCE_COLUMNS),
         national(Approval.objects.all()).values_list(*approval_columns, "releasability_id", *SOURCE_COLUMNS),
         national(Milestone.objects.all()).values_list(*milestone_columns, *SOURCE_COLUMNS),
         Algorithm.objects.values_list("id", "name", "kind", "quantum_vulnerable"),
@@ -457,9 +456,7 @@ def load_snapshot(
     positions: dict[int, dict[str, PositionRow]] = defaultdict(dict)
     for row in position_list:
         confirmed_on, published_on, precision = row[len(position_columns) : len(position_columns) + 3]
-        last = last_confirmed_on(
-            confirmed_on=confirmed_on, published=partial(published_on, precision), verified=bool(row[-1]), day=as_of
-        )
+        last = last_confirmed_stored(confirmed_on, published_on, precision, row[-1], day=as_of)
         position = PositionRow(
             **dict(zip(position_columns, row, strict=False)),
             last_confirmed_on=last,

@@ -18,7 +18,12 @@ from django.utils import timezone
 from apps.accounts.releasability import Releasable, ReleasableQuerySet
 from apps.core.dates import DatePrecision, PartialDate, partial
 from apps.core.models import choices_check
-from apps.sources.reverification import Reverification, due_for_reverification, last_confirmed_on
+from apps.sources.reverification import (
+    CONFIRMATION_COLUMNS,
+    Reverification,
+    due_for_reverification,
+    last_confirmed_stored,
+)
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -131,14 +136,11 @@ class DeclaredQuerySet(ReleasableQuerySet):
         (``Declared.reverification``). The sources' dates are read first (one query) and the one function
         decides; the answer keeps only the records it chose, so call it after ``current()`` or ``as_of()``."""
         after = settings.PQCTRACK_REVERIFY_AFTER_DAYS
-        columns = ("pk", "source__confirmed_on", "source__published_on", "source__published_precision")
-        chosen = []
-        for pk, confirmed_on, published_on, precision, verified in self.values_list(*columns, "source__verified"):
-            last = last_confirmed_on(
-                confirmed_on=confirmed_on, published=partial(published_on, precision), verified=bool(verified), day=day
-            )
-            if due_for_reverification(last, day, after) == due:
-                chosen.append(pk)
+        chosen = [
+            pk
+            for pk, *columns in self.values_list("pk", *CONFIRMATION_COLUMNS, "source__verified")
+            if due_for_reverification(last_confirmed_stored(*columns, day=day), day, after) == due
+        ]
         return self.filter(pk__in=chosen)
 
     def _superseded_at(self) -> str:

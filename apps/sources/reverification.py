@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from apps.core.dates import PartialDate
+from apps.core.dates import PartialDate, partial
 
 
 def last_confirmed_on(
@@ -25,6 +25,19 @@ def last_confirmed_on(
     if verified and published is not None and published.end <= day:
         return published.end
     return None
+
+
+#: A declaration's source columns ``last_confirmed_stored`` reads, in its argument order.
+CONFIRMATION_COLUMNS = ("source__confirmed_on", "source__published_on", "source__published_precision")
+
+
+def last_confirmed_stored(
+    confirmed_on: date | None, published_on: date | None, precision: str | None, verified: bool | None, *, day: date
+) -> date | None:
+    """``last_confirmed_on`` from a declaration's stored columns (``CONFIRMATION_COLUMNS`` and its source's
+    ``verified``; all None without a source), for reads that take rows rather than models."""
+    published = partial(published_on, precision) if precision is not None else None
+    return last_confirmed_on(confirmed_on=confirmed_on, published=published, verified=bool(verified), day=day)
 
 
 def due_for_reverification(last_confirmed: date | None, day: date, after_days: int) -> bool:
